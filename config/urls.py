@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from familyworkbook.core.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(template_name="core/sign_in.html"),
+        name="login",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("people/", include("familyworkbook.people.urls")),
+    path("record/", include("familyworkbook.cases.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,68 @@
+"""Personas shared by every test (see docs/testing.md).
+
+- sam: social worker in North FST; lead worker for the Smith family.
+- priya: social worker in South FST.
+- mo: team manager of North FST.
+- dana: domestic abuse survivor worker serving North and South.
+- ada: system administrator (Django admin).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from familyworkbook.demo import builders
+from familyworkbook.teams.models import Role
+
+
+@pytest.fixture
+def north(db):
+    return builders.team("North Family Safeguarding Team", district="Fenland")
+
+
+@pytest.fixture
+def south(db):
+    return builders.team("South Family Safeguarding Team", district="City")
+
+
+@pytest.fixture
+def sam(north):
+    return builders.worker("sam", role=Role.SOCIAL_WORKER, teams=[north], first_name="Sam", last_name="Okafor")
+
+
+@pytest.fixture
+def priya(south):
+    return builders.worker("priya", role=Role.SOCIAL_WORKER, teams=[south], first_name="Priya", last_name="Shah")
+
+
+@pytest.fixture
+def mo(north):
+    return builders.worker("mo", role=Role.TEAM_MANAGER, teams=[north], first_name="Mo", last_name="Reid")
+
+
+@pytest.fixture
+def dana(north, south):
+    return builders.worker("dana", role=Role.DA_SURVIVOR_WORKER, teams=[north, south],
+                           first_name="Dana", last_name="Price")
+
+
+@pytest.fixture
+def ada(db):
+    return builders.worker("ada", role=Role.SYSTEM_ADMIN, is_staff=True, is_superuser=True,
+                           first_name="Ada", last_name="Admin")
+
+
+@pytest.fixture
+def smith_family(db):
+    return builders.family("Smith", children=2, adults=2)
+
+
+@pytest.fixture
+def smith_case(smith_family, north, sam):
+    return builders.case(smith_family, north, lead=sam)
+
+
+@pytest.fixture
+def sam_client(client, sam):
+    client.force_login(sam.user)
+    return client
