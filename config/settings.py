@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "familyworkbook.people",
     "familyworkbook.cases",
     "familyworkbook.demo",
+    "familyworkbook.audit",
 ]
 
 MIDDLEWARE = [
