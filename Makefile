@@ -1,0 +1,168 @@
+# Family Workbook: the two commands are `make run` and `make test`; everything else helps them.
+#
+# Every Python command runs as .venv/bin/python, never through `source`. `make setup` is
+# idempotent: stamp files under var/stamps/ remember what was installed, and are rebuilt only
+# when pyproject.toml or package-lock.json (or the folders they produced) change.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+# The halves of `make test` must run one after another, even under `make -j`.
+.NOTPARALLEL:
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+NPM ?= npm
+PORT ?= 8000
+# The demo county `make run` creates in an empty database (about 300 families seeds in seconds).
+FAMILIES ?= 300
+SEED ?= 1
+# pytest's own flags for every half, e.g. `make test PYTEST_ARGS="-k family -x"`.
+PYTEST_ARGS ?=
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
+
+# The PostgreSQL half uses DATABASE_URL when it names a PostgreSQL server, else the local one.
+DEFAULT_POSTGRES_URL := postgres://postgres@127.0.0.1:5432/familyworkbook
+ifneq ($(filter postgres://% postgresql://%,$(DATABASE_URL)),)
+POSTGRES_URL := $(DATABASE_URL)
+else
+POSTGRES_URL := $(DEFAULT_POSTGRES_URL)
+endif
+
+STAMPS := var/stamps
+STAMP_PY := $(STAMPS)/python-deps
+STAMP_NPM := $(STAMPS)/npm-deps
+STAMP_FRONTEND := $(STAMPS)/frontend
+RESULTS := var/test-results
+
+# A stamp is only as good as what it stands for: if the venv, node_modules or the copied
+# GOV.UK Frontend went missing, forget the stamp so the next `make setup` rebuilds it.
+ifeq ($(wildcard $(PY)),)
+$(shell rm -f $(STAMP_PY))
+endif
+ifeq ($(wildcard node_modules/govuk-frontend/package.json node_modules/axe-core/axe.min.js),)
+$(shell rm -f $(STAMP_NPM))
+endif
+ifeq ($(wildcard var/frontend/govuk/govuk-frontend.min.css),)
+$(shell rm -f $(STAMP_FRONTEND))
+endif
+
+# Local commands may use the built-in insecure key; a deployment sets DJANGO_SECRET_KEY.
+MANAGE := FWB_ALLOW_INSECURE_KEY=true $(PY) manage.py
+PYTEST := FWB_ALLOW_INSECURE_KEY=true $(PY) -m pytest
+
+.PHONY: help setup run test test-sqlite test-postgres test-browser lint format bench clean \
+	_test-start _python-version
+
+help:
+	@echo "make run     set up, create the demo county if the database is empty, serve on http://127.0.0.1:$(PORT)/"
+	@echo "make test    set up, run every test on SQLite, then PostgreSQL, then in Chromium"
+	@echo "Also: setup, test-sqlite, test-postgres, test-browser, lint, format, bench, clean"
+
+# --- set-up -----------------------------------------------------------------------------
+
+setup: $(STAMP_PY) $(STAMP_FRONTEND)
+	@mkdir -p var/static
+	@$(MANAGE) migrate --no-input -v 0
+	@echo "Set-up is complete."
+
+_python-version:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
+		echo "Family Workbook needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo missing)." >&2; \
+		echo "Install Python 3.11+ and run again, or point at it: make PYTHON=/path/to/python3.11 ..." >&2; \
+		exit 1; }
+
+$(VENV)/pyvenv.cfg: | _python-version
+	@echo "Creating $(VENV) with $$($(PYTHON) --version)"
+	@$(PYTHON) -m venv $(VENV)
+
+$(STAMP_PY): pyproject.toml $(VENV)/pyvenv.cfg | _python-version
+	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { \
+		echo "$(VENV) was made with Python older than 3.11: run 'make clean' and try again." >&2; exit 1; }
+	@echo "Installing Python packages into $(VENV)"
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMP_NPM): package-lock.json package.json
+	@command -v $(NPM) >/dev/null || { echo "npm is not installed: install Node.js 18+ with npm, then run again." >&2; exit 1; }
+	@echo "Installing front-end packages (npm ci)"
+	@$(NPM) ci --no-audit --no-fund --loglevel=error
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMP_FRONTEND): $(STAMP_NPM) scripts/build_frontend.py $(STAMP_PY)
+	@$(PY) scripts/build_frontend.py
+	@mkdir -p $(STAMPS) && touch $@
+
+# --- the product ------------------------------------------------------------------------
+
+run: setup
+	@$(MANAGE) seed_demo --families $(FAMILIES) --seed $(SEED) --if-empty
+	@echo
+	@$(MANAGE) demo_logins
+	@echo
+	@echo "Family Workbook: open http://127.0.0.1:$(PORT)/ and sign in with a user above."
+	@echo "Stop it with Ctrl+C."
+	@DJANGO_DEBUG=true exec $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# --- tests ------------------------------------------------------------------------------
+# Each half writes a JUnit file under var/test-results/; `make test` ends with one summary of
+# all halves. pytest exits 5 when it collects nothing: that is a failure here, never a pass.
+
+test: setup _test-start test-sqlite test-postgres test-browser
+	@$(PY) scripts/test_summary.py $(RESULTS)
+
+_test-start:
+	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
+
+test-sqlite: setup
+	@echo "== Tests on SQLite =="
+	@mkdir -p $(RESULTS)
+	@env -u DATABASE_URL $(PYTEST) -m "not browser" --junitxml=$(RESULTS)/sqlite.xml $(PYTEST_ARGS) \
+		|| scripts/pytest_failed.sh $$? "SQLite"
+
+test-postgres: setup
+	@echo "== Tests on PostgreSQL =="
+	@mkdir -p $(RESULTS)
+	@if reason=$$($(PY) scripts/check_postgres.py "$(POSTGRES_URL)"); then \
+		DATABASE_URL="$(POSTGRES_URL)" $(PYTEST) -m "not browser" --junitxml=$(RESULTS)/postgres.xml $(PYTEST_ARGS) \
+			|| scripts/pytest_failed.sh $$? "PostgreSQL"; \
+	elif [ "$${CI:-}" = "true" ]; then \
+		echo "FAILED: PostgreSQL is required under CI=true but cannot be reached: $$reason" >&2; exit 1; \
+	else \
+		echo "SKIPPED the PostgreSQL half: $$reason" | tee $(RESULTS)/postgres.skipped; \
+	fi
+
+test-browser: setup
+	@echo "== Browser tests in Chromium =="
+	@mkdir -p $(RESULTS)
+	@if [ -x "$(CHROMIUM)" ]; then \
+		env -u DATABASE_URL $(PYTEST) -m browser --junitxml=$(RESULTS)/browser.xml $(PYTEST_ARGS) \
+			|| scripts/pytest_failed.sh $$? "browser"; \
+	elif [ "$${CI:-}" = "true" ]; then \
+		echo "FAILED: Chromium is required under CI=true but $(CHROMIUM) does not exist (apt-get install chromium)." >&2; exit 1; \
+	else \
+		echo "SKIPPED the browser half: no Chromium at $(CHROMIUM) (install Debian's chromium, or set CHROMIUM=/path/to/chromium)" \
+			| tee $(RESULTS)/browser.skipped; \
+	fi
+
+# --- housekeeping -----------------------------------------------------------------------
+
+lint: $(STAMP_PY)
+	@$(PY) -m ruff check .
+	@$(PY) -m ruff format --check .
+
+format: $(STAMP_PY)
+	@$(PY) -m ruff format .
+	@$(PY) -m ruff check --fix .
+
+bench: setup
+	@FWB_ALLOW_INSECURE_KEY=true $(PY) bench/run.py $(BENCH_ARGS)
+
+# Removes what set-up made; the demo database (var/familyworkbook.sqlite3) is kept.
+clean:
+	rm -rf $(VENV) node_modules $(STAMPS) var/frontend var/static $(RESULTS) test-results \
+		.ruff_cache .pytest_cache *.egg-info
+	find . -name __pycache__ -type d -prune -not -path './node_modules/*' -exec rm -rf {} +
