@@ -165,8 +165,12 @@ format: $(STAMP_PY)
 	@$(PY) -m ruff format .
 	@$(PY) -m ruff check --fix .
 
+# Page response times on a seeded county, on SQLite then PostgreSQL (see bench/README.md).
+BENCH_FAMILIES ?= 20000
 bench: setup
-	@FWB_ALLOW_INSECURE_KEY=true $(PY) bench/run.py $(BENCH_ARGS)
+	@for db in sqlite postgres; do \
+		FWB_ALLOW_INSECURE_KEY=true $(PY) bench/pages.py --families $(BENCH_FAMILIES) --database $$db; \
+	done
 
 # Removes what set-up made; the demo database (var/familyworkbook.sqlite3) is kept.
 clean:
