@@ -25,17 +25,16 @@ def upn_check_letter(body: str) -> str:
     """The DfE check letter for the 12 characters after it (weights 2..13)."""
     total = 0
     for weight, char in enumerate(body, start=2):
-        if char.isdigit():
-            value = int(char)
-        else:
-            value = UPN_CHECK_LETTERS.index(char)
+        value = int(char) if char.isdigit() else UPN_CHECK_LETTERS.index(char)
         total += value * weight
     return UPN_CHECK_LETTERS[total % 23]
 
 
 def validate_upn(value: str) -> None:
     if not re.fullmatch(r"[A-Z]\d{11}[0-9A-Z]", value or ""):
-        raise ValidationError(_("Enter a UPN of 13 characters: a letter, 11 digits and a digit or letter"))
+        raise ValidationError(
+            _("Enter a UPN of 13 characters: a letter, 11 digits and a digit or letter")
+        )
     if value[12].isalpha() and value[12] not in UPN_CHECK_LETTERS:
         raise ValidationError(_("Enter a UPN whose last character is a valid letter"))
     if upn_check_letter(value[1:]) != value[0]:
@@ -95,7 +94,9 @@ class PersonQuerySet(ArchivableQuerySet):
             return self.none()
         date_of_birth = _parse_date(query)
         if date_of_birth:
-            return self.filter(Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth))
+            return self.filter(
+                Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth)
+            )
         compact = query.replace(" ", "").upper()
         identifiers = Q(upn=compact) | Q(nhs_number=compact) | Q(la_child_id=compact)
         names = Q()
@@ -107,6 +108,33 @@ class PersonQuerySet(ArchivableQuerySet):
                 | Q(other_names__icontains=term)
             )
         return self.filter(identifiers | names)
+
+    def possible_duplicates(
+        self,
+        *,
+        first_name: str,
+        last_name: str,
+        born_on: dt.date | None,
+        nhs_number: str = "",
+        upn: str = "",
+    ) -> PersonQuerySet:
+        """People who may be the same person: same birth date and a shared first or last name,
+        or the same NHS number or UPN.
+
+        Deliberately loose: a worker deciding "these are different people" costs a click,
+        while two records for one child split the history that safeguarding depends on.
+        """
+        match = Q(pk__in=[])
+        if born_on:
+            same_name = Q(last_name__iexact=last_name.strip())
+            if first_name.strip():
+                same_name |= Q(first_name__iexact=first_name.strip())
+            match |= (Q(date_of_birth=born_on) | Q(expected_date_of_birth=born_on)) & same_name
+        if nhs_number:
+            match |= Q(nhs_number=nhs_number)
+        if upn:
+            match |= Q(upn=upn)
+        return self.filter(match)
 
 
 def _parse_date(text: str) -> dt.date | None:
@@ -160,7 +188,9 @@ class Person(RecordModel):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["la_child_id"], condition=~Q(la_child_id=""), name="person_unique_la_child_id"
+                fields=["la_child_id"],
+                condition=~Q(la_child_id=""),
+                name="person_unique_la_child_id",
             ),
             models.UniqueConstraint(
                 fields=["nhs_number"], condition=~Q(nhs_number=""), name="person_unique_nhs_number"
@@ -168,7 +198,9 @@ class Person(RecordModel):
             models.CheckConstraint(
                 condition=~Q(kind="unborn") | Q(date_of_birth__isnull=True),
                 name="person_unborn_has_no_birth_date",
-                violation_error_message=_("An unborn child has an expected date of birth, not a date of birth"),
+                violation_error_message=_(
+                    "An unborn child has an expected date of birth, not a date of birth"
+                ),
             ),
         ]
         verbose_name = _("person")
@@ -231,11 +263,23 @@ def normalise_postcode(value: str) -> str:
     return f"{match.group(1)} {match.group(2)}"
 
 
+class AddressQuerySet(ArchivableQuerySet):
+    def visible_to(self, user) -> AddressQuerySet:  # type: ignore[no-untyped-def]
+        """Addresses of people this user may see. The access policy will hide protected ones."""
+        return self.filter(archived_at__isnull=True, person__in=Person.objects.visible_to(user))
+
+    def ongoing(self) -> AddressQuerySet:
+        """Not archived and not ended."""
+        return self.filter(archived_at__isnull=True, to_date__isnull=True)
+
+
 class Address(RecordModel):
     """Where a person lives or lived. A protected address is hidden by the access policy."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="addresses")
-    kind = models.CharField(_("kind"), max_length=20, choices=AddressKind.choices, default=AddressKind.HOME)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=AddressKind.choices, default=AddressKind.HOME
+    )
     line_1 = models.CharField(_("address line 1"), max_length=200)
     line_2 = models.CharField(_("address line 2"), max_length=200, blank=True)
     town = models.CharField(_("town or city"), max_length=100)
@@ -243,9 +287,14 @@ class Address(RecordModel):
     from_date = models.DateField(_("lived here from"))
     to_date = models.DateField(_("lived here until"), null=True, blank=True)
     protected = models.BooleanField(
-        _("protected"), default=False,
-        help_text=_("A survivor's safe address or a hidden child's location: shown only to those with an explicit grant."),
+        _("protected"),
+        default=False,
+        help_text=_(
+            "A survivor's safe address or a hidden child's location: shown only to those with an explicit grant."
+        ),
     )
+
+    objects = AddressQuerySet.as_manager()
 
     class Meta:
         ordering = ["-from_date", "-pk"]
@@ -253,7 +302,9 @@ class Address(RecordModel):
             models.CheckConstraint(
                 condition=Q(to_date__isnull=True) | Q(to_date__gte=models.F("from_date")),
                 name="address_dates_ordered",
-                violation_error_message=_("The date they left must be on or after the date they moved in"),
+                violation_error_message=_(
+                    "The date they left must be on or after the date they moved in"
+                ),
             )
         ]
         verbose_name = _("address")
@@ -277,6 +328,16 @@ class FamilyQuerySet(ArchivableQuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(archived_at__isnull=True)
+
+    def search(self, query: str) -> FamilyQuerySet:
+        """Match on the family name (every word, in part) or the family reference (exactly)."""
+        query = " ".join(query.split())
+        if not query:
+            return self.none()
+        names = Q()
+        for term in query.split():
+            names &= Q(name__icontains=term)
+        return self.filter(names | Q(reference__iexact=query.replace(" ", "")))
 
 
 class Family(RecordModel):
@@ -311,22 +372,41 @@ class ContactFrequency(models.TextChoices):
     NONE = "none", _("No contact")
 
 
+class FamilyMembershipQuerySet(ArchivableQuerySet):
+    def visible_to(self, user) -> FamilyMembershipQuerySet:  # type: ignore[no-untyped-def]
+        """Memberships where this user may see both the family and the person."""
+        return self.filter(
+            archived_at__isnull=True,
+            family__in=Family.objects.visible_to(user),
+            person__in=Person.objects.visible_to(user),
+        )
+
+    def ongoing(self) -> FamilyMembershipQuerySet:
+        """Not archived and not ended."""
+        return self.filter(archived_at__isnull=True, ended_on__isnull=True)
+
+
 class FamilyMembership(RecordModel):
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="memberships")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
     kind = models.CharField(_("how they belong"), max_length=20, choices=MembershipKind.choices)
     contact = models.CharField(
-        _("how often they are in contact"), max_length=20, choices=ContactFrequency.choices,
+        _("how often they are in contact"),
+        max_length=20,
+        choices=ContactFrequency.choices,
         default=ContactFrequency.DAILY,
     )
     started_on = models.DateField(_("from"), null=True, blank=True)
     ended_on = models.DateField(_("until"), null=True, blank=True)
 
+    objects = FamilyMembershipQuerySet.as_manager()
+
     class Meta:
         ordering = ["family", "kind", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["family", "person"], condition=Q(ended_on__isnull=True) & Q(archived_at__isnull=True),
+                fields=["family", "person"],
+                condition=Q(ended_on__isnull=True) & Q(archived_at__isnull=True),
                 name="membership_one_current_per_family",
             ),
         ]
@@ -361,16 +441,35 @@ class RelationshipKind(models.TextChoices):
 
 
 _INVERSES = {
-    "parent": "child", "child": "parent",
-    "step_parent": "step_child", "step_child": "step_parent",
-    "sibling": "sibling", "half_sibling": "half_sibling", "step_sibling": "step_sibling",
-    "grandparent": "grandchild", "grandchild": "grandparent",
-    "aunt_uncle": "niece_nephew", "niece_nephew": "aunt_uncle",
-    "partner": "partner", "ex_partner": "ex_partner",
-    "carer": "cared_for", "cared_for": "carer",
+    "parent": "child",
+    "child": "parent",
+    "step_parent": "step_child",
+    "step_child": "step_parent",
+    "sibling": "sibling",
+    "half_sibling": "half_sibling",
+    "step_sibling": "step_sibling",
+    "grandparent": "grandchild",
+    "grandchild": "grandparent",
+    "aunt_uncle": "niece_nephew",
+    "niece_nephew": "aunt_uncle",
+    "partner": "partner",
+    "ex_partner": "ex_partner",
+    "carer": "cared_for",
+    "cared_for": "carer",
     "friend": "friend",
 }
 PARENTING_KINDS = {"parent", "step_parent", "grandparent", "aunt_uncle", "carer"}
+
+
+class RelationshipQuerySet(ArchivableQuerySet):
+    def visible_to(self, user) -> RelationshipQuerySet:  # type: ignore[no-untyped-def]
+        """Relationships between two people this user may see."""
+        people = Person.objects.visible_to(user)
+        return self.filter(archived_at__isnull=True, person__in=people, other__in=people)
+
+    def ongoing(self) -> RelationshipQuerySet:
+        """Not archived and not ended."""
+        return self.filter(archived_at__isnull=True, ended_on__isnull=True)
 
 
 class Relationship(RecordModel):
@@ -390,6 +489,8 @@ class Relationship(RecordModel):
     started_on = models.DateField(_("from"), null=True, blank=True)
     ended_on = models.DateField(_("until"), null=True, blank=True)
 
+    objects = RelationshipQuerySet.as_manager()
+
     class Meta:
         ordering = ["person", "kind", "pk"]
         constraints = [
@@ -399,13 +500,16 @@ class Relationship(RecordModel):
                 violation_error_message=_("A person cannot have a relationship with themselves"),
             ),
             models.UniqueConstraint(
-                fields=["person", "other", "kind"], condition=Q(archived_at__isnull=True),
+                fields=["person", "other", "kind"],
+                condition=Q(archived_at__isnull=True) & Q(ended_on__isnull=True),
                 name="relationship_unique_current",
             ),
             models.CheckConstraint(
                 condition=Q(parental_responsibility=False) | Q(kind__in=sorted(PARENTING_KINDS)),
                 name="relationship_pr_only_for_carers",
-                violation_error_message=_("Only a parent or carer can have parental responsibility"),
+                violation_error_message=_(
+                    "Only a parent or carer can have parental responsibility"
+                ),
             ),
         ]
         verbose_name = _("relationship")
@@ -419,5 +523,9 @@ class Relationship(RecordModel):
             raise ValidationError(_("A person cannot be their own parent or relative"))
         if self.parental_responsibility and self.kind not in PARENTING_KINDS:
             raise ValidationError(
-                {"parental_responsibility": _("Only a parent or carer can have parental responsibility")}
+                {
+                    "parental_responsibility": _(
+                        "Only a parent or carer can have parental responsibility"
+                    )
+                }
             )

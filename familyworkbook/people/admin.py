@@ -1,0 +1,121 @@
+"""People records in the Django admin, for system administrators fixing data.
+
+Nothing is deleted (the law requires children's records to be kept), so no admin page
+offers delete; changes made here are stamped with the administrator, like any other.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from familyworkbook.people.models import (
+    Address,
+    Family,
+    FamilyMembership,
+    Person,
+    Relationship,
+)
+
+AUDIT_FIELDS = ("created_at", "created_by", "modified_at", "modified_by", "version", "archived_at")
+
+
+class RecordAdmin(admin.ModelAdmin):
+    readonly_fields = AUDIT_FIELDS
+    list_select_related = True
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj.stamp(request.user)
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+class MembershipInline(admin.TabularInline):
+    model = FamilyMembership
+    fk_name = "family"
+    extra = 0
+    raw_id_fields = ("person",)
+    fields = ("person", "kind", "contact", "started_on", "ended_on")
+    can_delete = False
+
+
+@admin.register(Person)
+class PersonAdmin(RecordAdmin):
+    list_display = (
+        "full_name",
+        "kind",
+        "date_of_birth",
+        "sex",
+        "la_child_id",
+        "upn",
+        "nhs_number",
+        "archived_at",
+    )
+    list_filter = ("kind", "sex", "ethnicity", "interpreter_needed")
+    search_fields = ("first_name", "last_name", "known_as", "upn", "nhs_number", "la_child_id")
+    date_hierarchy = "date_of_birth"
+
+
+@admin.register(Address)
+class AddressAdmin(RecordAdmin):
+    list_display = (
+        "person",
+        "kind",
+        "line_1",
+        "town",
+        "postcode",
+        "from_date",
+        "to_date",
+        "protected",
+    )
+    list_filter = ("kind", "protected")
+    search_fields = ("line_1", "town", "postcode", "person__last_name", "person__first_name")
+    raw_id_fields = ("person",)
+
+
+@admin.register(Family)
+class FamilyAdmin(RecordAdmin):
+    list_display = ("name", "reference", "created_at", "archived_at")
+    search_fields = ("name", "reference")
+    inlines = [MembershipInline]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        for membership in formset.save(commit=False):
+            membership.stamp(request.user)
+            membership.save()
+        formset.save_m2m()
+
+
+@admin.register(FamilyMembership)
+class FamilyMembershipAdmin(RecordAdmin):
+    list_display = ("person", "family", "kind", "contact", "started_on", "ended_on")
+    list_filter = ("kind", "contact")
+    search_fields = ("person__last_name", "person__first_name", "family__name", "family__reference")
+    raw_id_fields = ("person", "family")
+
+
+@admin.register(Relationship)
+class RelationshipAdmin(RecordAdmin):
+    list_display = (
+        "person",
+        "kind",
+        "other",
+        "parental_responsibility",
+        "is_main_carer",
+        "started_on",
+        "ended_on",
+    )
+    list_filter = ("kind", "parental_responsibility", "is_main_carer")
+    search_fields = (
+        "person__last_name",
+        "person__first_name",
+        "other__last_name",
+        "other__first_name",
+    )
+    raw_id_fields = ("person", "other", "inverse")
