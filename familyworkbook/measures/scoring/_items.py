@@ -43,7 +43,7 @@ def check_response(label: str, value: object, codes: tuple[int, ...]) -> int | N
 def _item_number(instrument: str, key: object, count: int) -> int:
     if type(key) is int:
         number = key
-    elif type(key) is str and key.isascii() and key.isdigit() and not key.startswith("0"):
+    elif type(key) is str and key.isascii() and key.isdigit() and str(int(key)) == key:
         number = int(key)
     else:
         raise ValueError(
