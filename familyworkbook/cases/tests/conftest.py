@@ -1,0 +1,41 @@
+"""Helpers for the cases tests. Personas (sam, priya, mo, dana, ada, the Smiths) are in the root conftest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from familyworkbook.cases.models import CinEpisode
+from familyworkbook.people.models import Person, PersonKind
+
+
+def on(name: str, day: dt.date) -> dict[str, str]:
+    """POST data for a GOV.UK date input."""
+    return {f"{name}_day": str(day.day), f"{name}_month": str(day.month), f"{name}_year": str(day.year)}
+
+
+def post_data(**fields: Any) -> dict[str, Any]:
+    """Build POST data: dates become day/month/year boxes, None is left out."""
+    data: dict[str, Any] = {}
+    for name, value in fields.items():
+        if value is None:
+            continue
+        if isinstance(value, dt.date):
+            data.update(on(name, value))
+        else:
+            data[name] = value
+    return data
+
+
+@pytest.fixture
+def ava(smith_family) -> Person:
+    """The Smiths' elder child."""
+    return smith_family.members.filter(kind=PersonKind.CHILD).order_by("date_of_birth").first()
+
+
+@pytest.fixture
+def ava_episode(smith_case, ava) -> CinEpisode:
+    """Ava's open episode of need (referral 1 Sep 2025, opened with the Smiths' case)."""
+    return CinEpisode.objects.get(child=ava, closed_on__isnull=True)
