@@ -93,10 +93,17 @@ def round_half_up(value: Fraction) -> int:
 
 def complete_sum(responses: Responses, numbers: tuple[int, ...]) -> int | None:
     """The sum of ``numbers``' keyed scores, or ``None`` if any is blank (complete cases)."""
-    values = [responses[number] for number in numbers]
-    if any(value is None for value in values):
-        return None
-    return sum(values)  # type: ignore[arg-type]
+    return sum_or_none(*(responses[number] for number in numbers))
+
+
+def sum_or_none(*parts: int | None) -> int | None:
+    """The sum of ``parts``, or ``None`` if any part is missing."""
+    total = 0
+    for part in parts:
+        if part is None:
+            return None
+        total += part
+    return total
 
 
 def band(ranges: Ranges, names: tuple[str, ...], value: int | None) -> str | None:

@@ -55,8 +55,6 @@ def score_ida(items: object) -> dict[str, object]:
         number: None if position is None else item_score(number, position)
         for number, position in responses.items()
     }
-    result: dict[str, object] = {
-        name: complete_sum(keyed, numbers) for name, numbers in SUBSCALES.items()
-    }
-    result["bands"] = {name: band(CUTS[name], BANDS, result[name]) for name in SUBSCALES}  # type: ignore[arg-type]
-    return result
+    sums = {name: complete_sum(keyed, numbers) for name, numbers in SUBSCALES.items()}
+    bands = {name: band(CUTS[name], BANDS, value) for name, value in sums.items()}
+    return {**sums, "bands": bands}

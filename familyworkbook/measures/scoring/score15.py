@@ -43,11 +43,8 @@ def score_score15(items: object) -> dict[str, object]:
         number: (6 - value if number in REVERSED and value is not None else value)
         for number, value in responses.items()
     }
-    total = complete_sum(keyed, tuple(range(1, ITEMS + 1)))
-    result: dict[str, object] = {"total": total}
-    for name, numbers in SUBSCALES.items():
-        result[name] = complete_sum(keyed, numbers)
-    result["total_mean"] = _mean(total, ITEMS)
-    for name, numbers in SUBSCALES.items():
-        result[f"{name}_mean"] = _mean(result[name], len(numbers))  # type: ignore[arg-type]
-    return result
+    sums = {"total": complete_sum(keyed, tuple(range(1, ITEMS + 1)))}
+    sums.update({name: complete_sum(keyed, numbers) for name, numbers in SUBSCALES.items()})
+    counts = {"total": ITEMS, **{name: len(numbers) for name, numbers in SUBSCALES.items()}}
+    means = {f"{name}_mean": _mean(value, counts[name]) for name, value in sums.items()}
+    return {**sums, **means}

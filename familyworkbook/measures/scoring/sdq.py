@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from fractions import Fraction
 
-from ._items import Ranges, band, check_items, check_response, round_half_up
+from ._items import Ranges, band, check_items, check_response, round_half_up, sum_or_none
 
 ITEMS = 25
 CODES = (0, 1, 2)  # Not true, Somewhat true, Certainly true: as ticked, before any reversal
@@ -109,7 +109,6 @@ CUTS_4: dict[str, dict[str, Ranges]] = {
         "impact": ((0, 0), (1, 1), (2, 2), (3, 10)),
     },
 }
-BANDED = ("emotional", "conduct", "hyperactivity", "peer", "prosocial", "total_difficulties")
 
 
 def _check_cut_tables() -> None:
@@ -198,12 +197,6 @@ def impact_scores(
     return stata, stata
 
 
-def _sum_or_none(*parts: int | None) -> int | None:
-    if any(part is None for part in parts):
-        return None
-    return sum(parts)  # type: ignore[arg-type]
-
-
 def score_sdq(items: object, informant: object, impact: object = None) -> dict[str, object]:
     """Score an SDQ 4-17 form (MEASURES-SCORING.md section 1; keying and rules [A]).
 
@@ -234,19 +227,22 @@ def score_sdq(items: object, informant: object, impact: object = None) -> dict[s
     }
     scales = {name: scale_score(keyed, numbers) for name, numbers in SCALES.items()}
     impact_score, impact_r = impact_scores(informant, checked_impact)
-    result: dict[str, object] = {
+    banded: dict[str, int | None] = {
         **scales,
-        "total_difficulties": _sum_or_none(
+        "total_difficulties": sum_or_none(
             scales["emotional"], scales["conduct"], scales["hyperactivity"], scales["peer"]
         ),
-        "externalising": _sum_or_none(scales["conduct"], scales["hyperactivity"]),
-        "internalising": _sum_or_none(scales["emotional"], scales["peer"]),
         "impact": impact_score,
+    }
+    result: dict[str, object] = {
+        **banded,
+        "externalising": sum_or_none(scales["conduct"], scales["hyperactivity"]),
+        "internalising": sum_or_none(scales["emotional"], scales["peer"]),
         "impact_if_r_syntax": impact_r,
     }
     for key, cuts in (("bands_3", CUTS_3), ("bands_4", CUTS_4)):
         result[key] = {
-            scale: band(cuts[informant][scale], _band_names(key, scale), result[scale])  # type: ignore[arg-type]
-            for scale in (*BANDED, "impact")
+            scale: band(cuts[informant][scale], _band_names(key, scale), value)
+            for scale, value in banded.items()
         }
     return result

@@ -21,6 +21,7 @@ STAGES: dict[str, tuple[int, ...]] = {
     "action": (3, 7, 10, 14, 17, 25, 30),
     "maintenance": (6, 16, 18, 22, 27, 28, 32),
 }
+ITEMS_PER_STAGE = 7
 UNSCORED = frozenset({4, 9, 20, 31})
 # Mid-Atlantic ATTC scoring sheet: the readiness group means a score is compared with.
 GROUP_MEANS: dict[str, Fraction] = {
@@ -49,20 +50,15 @@ def score_urica(items: object) -> dict[str, object]:
     blank item has no mean, and then readiness and nearest_stage are None.
     """
     responses = check_items("urica", items, ITEMS, CODES)
-    means: dict[str, Fraction | None] = {}
-    for stage, numbers in STAGES.items():
-        total = complete_sum(responses, numbers)
-        means[stage] = None if total is None else Fraction(total, len(numbers))
+    sums = {stage: complete_sum(responses, numbers) for stage, numbers in STAGES.items()}
     result: dict[str, object] = {
-        stage: None if mean is None else float(mean) for stage, mean in means.items()
+        stage: None if total is None else float(Fraction(total, ITEMS_PER_STAGE))
+        for stage, total in sums.items()
     }
-    if any(mean is None for mean in means.values()):
-        result["readiness"] = None
-        result["nearest_stage"] = None
-        return result
-    readiness = (
-        means["contemplation"] + means["action"] + means["maintenance"] - means["precontemplation"]  # type: ignore[operator]
-    )
-    result["readiness"] = float(readiness)
-    result["nearest_stage"] = nearest_stage(readiness)
-    return result
+    pc, c = sums["precontemplation"], sums["contemplation"]
+    a, m = sums["action"], sums["maintenance"]
+    if pc is None or c is None or a is None or m is None:
+        return {**result, "readiness": None, "nearest_stage": None}
+    # C + A + M - PC on the means: every stage has 7 items, so on the sums over 7.
+    readiness = Fraction(c + a + m - pc, ITEMS_PER_STAGE)
+    return {**result, "readiness": float(readiness), "nearest_stage": nearest_stage(readiness)}
