@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -231,3 +234,15 @@ def test_teacher_missing_peer_relations_is_named():
 def test_impact_must_be_a_mapping():
     with pytest.raises(ValueError, match=r"^sdq impact: expected a mapping"):
         run("sdq", complete("sdq"), impact=[1, 0, 0, 0, 0, 0])
+
+
+def test_scorer_is_pure_python_without_django():
+    code = (
+        "import sys\n"
+        "from familyworkbook.measures.scoring import score\n"
+        "score('wemwbs', items={str(n): 3 for n in range(1, 15)})\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in {'django', 'config'})\n"
+        "assert not loaded, loaded\n"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)  # noqa: S603
