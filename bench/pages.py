@@ -1,0 +1,136 @@
+"""Response times of the family page and the caseload pages on a seeded county.
+
+Usage (from the repository root, after `make setup`):
+
+    .venv/bin/python bench/pages.py --families 20000 --database sqlite
+    .venv/bin/python bench/pages.py --families 20000 --database postgres
+
+It seeds a benchmark database with `seed_demo --families N --seed 1` if that database is
+empty (SQLite: var/bench/pages_<N>.sqlite3; PostgreSQL: database fwb_pages_<N> on the
+local server, created if missing), then requests each page REPEAT times in-process through
+Django's test client as the `social_worker` demo user (whole request/response cycle:
+middleware, session, queries, template rendering; no network or WSGI server), and prints
+the median, p95 and query counts. Results are appended to bench/results/pages.json.
+
+This is a benchmark, not a test: it asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _database_url(kind: str, families: int) -> str:
+    if kind == "sqlite":
+        path = ROOT / "var" / "bench" / f"pages_{families}.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    name = f"fwb_pages_{families}"
+    base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{base}/{name}"
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--families", type=int, default=20000)
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    os.environ["DATABASE_URL"] = _database_url(args.database, args.families)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("FWB_ALLOW_INSECURE_KEY", "true")
+    os.environ.setdefault("FWB_SECURE_COOKIES", "false")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from familyworkbook.cases.models import Case
+    from familyworkbook.people.models import Family
+    from familyworkbook.teams.models import Team, User
+
+    print(f"database: {args.database} ({connection.vendor}); families wanted: {args.families:,}")
+    call_command("migrate", verbosity=0)
+    if not Family.objects.exists():
+        started = time.perf_counter()
+        call_command("seed_demo", families=args.families, seed=args.seed)
+        print(f"seeded in {time.perf_counter() - started:.1f} s")
+    families = Family.objects.count()
+    user = User.objects.get(username="social_worker")
+    client = Client()
+    client.force_login(user)
+    rng = random.Random(args.seed)
+
+    visible = list(Case.objects.visible_to(user).open().values_list("family_id", flat=True)[:5000])
+    team = Team.objects.of_user(user).first()
+    targets = {
+        "family page": lambda: reverse("cases:family", args=[rng.choice(visible)]),
+        "my caseload": lambda: reverse("cases:my_caseload"),
+        "team caseload": lambda: reverse("cases:team_caseload", args=[team.pk]),
+    }
+    results = []
+    for name, make_url in targets.items():
+        client.get(make_url())  # warm caches and connections
+        timings: list[float] = []
+        query_counts: list[int] = []
+        for _ in range(args.repeat):
+            url = make_url()
+            reset_queries()
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                print(f"{name}: {url} answered {response.status_code}", file=sys.stderr)
+                return 1
+            query_counts.append(len(ctx.captured_queries))
+        row = {
+            "page": name,
+            "database": args.database,
+            "families": families,
+            "requests": args.repeat,
+            "median_ms": round(statistics.median(timings), 1),
+            "p95_ms": round(_percentile(timings, 95), 1),
+            "max_queries": max(query_counts),
+        }
+        results.append(row)
+        print(f"{name:14} median {row['median_ms']:7.1f} ms   p95 {row['p95_ms']:7.1f} ms   "
+              f"queries ≤ {row['max_queries']}")
+    out = ROOT / "bench" / "results" / "pages.json"
+    history = json.loads(out.read_text()) if out.exists() else []
+    history.append({"at": time.strftime("%Y-%m-%dT%H:%M:%S"), "results": results})
+    out.write_text(json.dumps(history, indent=2) + "\n")
+    print(f"written to {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
