@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest
 
 from familyworkbook.people.models import (
@@ -22,7 +24,14 @@ from familyworkbook.people.models import (
 AUDIT_FIELDS = ("created_at", "created_by", "modified_at", "modified_by", "version", "archived_at")
 
 
+class AdminForm(forms.ModelForm):
+    # The admin's own widgets, not the GOV.UK renderer the service's pages use: the GOV.UK
+    # renderer reads templates from TEMPLATES only, where Django's widget templates are missing.
+    default_renderer = DjangoTemplates()
+
+
 class RecordAdmin(admin.ModelAdmin):
+    form = AdminForm
     readonly_fields = AUDIT_FIELDS
     list_select_related = True
 
@@ -34,15 +43,6 @@ class RecordAdmin(admin.ModelAdmin):
         if change:
             obj.version += 1
         super().save_model(request, obj, form, change)
-
-
-class MembershipInline(admin.TabularInline):
-    model = FamilyMembership
-    fk_name = "family"
-    extra = 0
-    raw_id_fields = ("person",)
-    fields = ("person", "kind", "contact", "started_on", "ended_on")
-    can_delete = False
 
 
 @admin.register(Person)
@@ -83,13 +83,6 @@ class AddressAdmin(RecordAdmin):
 class FamilyAdmin(RecordAdmin):
     list_display = ("name", "reference", "created_at", "archived_at")
     search_fields = ("name", "reference")
-    inlines = [MembershipInline]
-
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        for membership in formset.save(commit=False):
-            membership.stamp(request.user)
-            membership.save()
-        formset.save_m2m()
 
 
 @admin.register(FamilyMembership)

@@ -34,6 +34,12 @@ from familyworkbook.people.models import (
 DATE_HINT = _("For example, 27 3 2016")
 
 
+class HiddenInput(forms.HiddenInput):
+    # The GOV.UK renderer reads templates from TEMPLATES only, where Django's own widget
+    # templates are not found (django.forms is not an installed app), so carry our own.
+    template_name = "people/widgets/hidden.html"
+
+
 def _today() -> dt.date:
     return timezone.localdate()
 
@@ -88,6 +94,21 @@ class PersonForm(GovukModelForm):
         required=False,
     )
 
+    # Wider than the model's columns: people type spaces, which clean_<field> removes
+    # before the model's own validators check the length and the check character.
+    upn = forms.CharField(
+        label=_("Unique pupil number (UPN) (optional)"),
+        help_text=_("13 characters, for example A123456789012"),
+        required=False,
+        max_length=20,
+    )
+    nhs_number = forms.CharField(
+        label=_("NHS number (optional)"),
+        help_text=_("10 digits, for example 943 476 5919"),
+        required=False,
+        max_length=20,
+    )
+
     class Meta:
         model = Person
         fields = PERSON_FIELDS
@@ -99,9 +120,7 @@ class PersonForm(GovukModelForm):
             "known_as": _("Known as (optional)"),
             "sex": _("Sex"),
             "ethnicity": _("Ethnicity"),
-            "upn": _("Unique pupil number (UPN) (optional)"),
             "upn_unknown_reason": _("If there is no UPN, why not?"),
-            "nhs_number": _("NHS number (optional)"),
             "main_language": _("Main language"),
             "interpreter_needed": _("Needs an interpreter"),
         }
@@ -109,8 +128,6 @@ class PersonForm(GovukModelForm):
             "first_name": _("Leave blank for an unborn baby who has not been named"),
             "known_as": _("The name they like to be called, if different"),
             "sex": _("As recorded for statutory returns"),
-            "upn": _("13 characters, for example A123456789012"),
-            "nhs_number": _("10 digits, for example 943 476 5919"),
         }
         error_messages = {
             "kind": {"required": _("Select whether this is a child, an unborn child or an adult")},
@@ -118,7 +135,6 @@ class PersonForm(GovukModelForm):
             "sex": {"required": _("Select the person's sex")},
             "ethnicity": {"required": _("Select the person's ethnicity")},
             "main_language": {"required": _("Enter the main language")},
-            "nhs_number": {"unique": _("Another person on the record already has this NHS number")},
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -139,7 +155,17 @@ class PersonForm(GovukModelForm):
         return "".join(self.cleaned_data["upn"].split()).upper()
 
     def clean_nhs_number(self) -> str:
-        return "".join(self.cleaned_data["nhs_number"].replace("-", " ").split())
+        nhs_number = "".join(self.cleaned_data["nhs_number"].replace("-", " ").split())
+        # One NHS number, one person (a database constraint); say so in words, not as a
+        # constraint name. Archived records count too: the number is still theirs.
+        if (
+            nhs_number
+            and Person.objects.filter(nhs_number=nhs_number).exclude(pk=self.instance.pk).exists()
+        ):
+            raise forms.ValidationError(
+                _("Another person on the record already has this NHS number")
+            )
+        return nhs_number
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -174,7 +200,7 @@ class PersonForm(GovukModelForm):
 class EditPersonForm(PersonForm):
     """Edit a person. Carries the version it was read at, so a stale save is refused."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=HiddenInput, min_value=1)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -231,7 +257,7 @@ class MembershipForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
         if person is not None:
-            self.fields["person"].widget = forms.HiddenInput()
+            self.fields["person"].widget = HiddenInput()
             self.fields["person"].initial = person.pk
         self.fields["started_on"] = _date_field(_("Date they joined (optional)"), required=False)
 

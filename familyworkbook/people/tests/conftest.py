@@ -22,7 +22,10 @@ def alex(smith_family):
 @pytest.fixture
 def lone_adult(db):
     return Person.objects.create(
-        kind=PersonKind.ADULT, first_name="Robin", last_name="Hale", date_of_birth=dt.date(1979, 1, 9)
+        kind=PersonKind.ADULT,
+        first_name="Robin",
+        last_name="Hale",
+        date_of_birth=dt.date(1979, 1, 9),
     )
 
 

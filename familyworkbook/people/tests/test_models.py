@@ -104,9 +104,13 @@ def test_a_person_cannot_be_related_to_themselves_in_the_database(alex):
 @pytest.mark.django_db
 def test_parental_responsibility_only_for_carers(alex, ava):
     with pytest.raises(ValidationError, match="Only a parent or carer"):
-        Relationship(person=ava, other=alex, kind="child", parental_responsibility=True).full_clean()
+        Relationship(
+            person=ava, other=alex, kind="child", parental_responsibility=True
+        ).full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Relationship.objects.create(person=ava, other=alex, kind="sibling", parental_responsibility=True)
+        Relationship.objects.create(
+            person=ava, other=alex, kind="sibling", parental_responsibility=True
+        )
 
 
 @pytest.mark.django_db
@@ -130,7 +134,9 @@ def test_the_service_refuses_a_person_related_to_themselves(sam, alex):
 def test_the_service_refuses_pr_for_a_non_carer_and_a_duplicate(sam, smith_family, alex, ava):
     count = Relationship.objects.count()
     with pytest.raises(ValidationError, match="Only a parent or carer"):
-        services.add_relationship(ava, by=sam.user, other=alex, kind="child", parental_responsibility=True)
+        services.add_relationship(
+            ava, by=sam.user, other=alex, kind="child", parental_responsibility=True
+        )
     with pytest.raises(ValidationError, match="already recorded"):
         # builders.family already linked Alex as Ava's parent
         services.add_relationship(alex, by=sam.user, other=ava, kind="parent")
@@ -143,7 +149,13 @@ def test_the_service_refuses_pr_for_a_non_carer_and_a_duplicate(sam, smith_famil
 def test_an_ended_relationship_can_start_again(sam, lone_adult, alex):
     first = services.add_relationship(alex, by=sam.user, other=lone_adult, kind="partner")
     services.end_relationship(first, by=sam.user, on=dt.date(2024, 1, 1))
-    assert Relationship.objects.ongoing().filter(person__in=[alex, lone_adult]).filter(kind="partner").count() == 0
+    assert (
+        Relationship.objects.ongoing()
+        .filter(person__in=[alex, lone_adult])
+        .filter(kind="partner")
+        .count()
+        == 0
+    )
     again = services.add_relationship(alex, by=sam.user, other=lone_adult, kind="partner")
     assert again.inverse.ended_on is None
 
@@ -158,14 +170,21 @@ def test_postcodes_are_normalised_or_refused():
 @pytest.mark.django_db
 def test_children_get_an_la_child_id_and_adults_do_not(sam):
     child = services.add_person(
-        Person(kind=PersonKind.CHILD, first_name="Kai", last_name="Ng", date_of_birth=dt.date(2018, 2, 2)),
+        Person(
+            kind=PersonKind.CHILD,
+            first_name="Kai",
+            last_name="Ng",
+            date_of_birth=dt.date(2018, 2, 2),
+        ),
         by=sam.user,
     )
     unborn = services.add_person(
         Person(kind=PersonKind.UNBORN, last_name="Ng", expected_date_of_birth=dt.date(2027, 2, 2)),
         by=sam.user,
     )
-    adult = services.add_person(Person(kind=PersonKind.ADULT, first_name="Lee", last_name="Ng"), by=sam.user)
+    adult = services.add_person(
+        Person(kind=PersonKind.ADULT, first_name="Lee", last_name="Ng"), by=sam.user
+    )
     child.refresh_from_db()
     unborn.refresh_from_db()
     assert child.la_child_id == f"C{child.pk:07d}"
@@ -180,7 +199,12 @@ def test_an_la_child_id_already_taken_gets_a_letter(sam):
     nxt = taken_by.pk + 1
     Person.objects.filter(pk=taken_by.pk).update(la_child_id=f"C{nxt:07d}")
     child = services.add_person(
-        Person(kind=PersonKind.CHILD, first_name="Kai", last_name="Ng", date_of_birth=dt.date(2018, 2, 2)),
+        Person(
+            kind=PersonKind.CHILD,
+            first_name="Kai",
+            last_name="Ng",
+            date_of_birth=dt.date(2018, 2, 2),
+        ),
         by=sam.user,
     )
     assert child.pk == nxt

@@ -113,5 +113,7 @@ def test_the_number_of_queries_does_not_grow_with_results(
 
 
 def test_expected_date_of_birth_is_found_by_date(sam_client, db):
-    Person.objects.create(kind=PersonKind.UNBORN, last_name="Due", expected_date_of_birth=dt.date(2026, 12, 1))
+    Person.objects.create(
+        kind=PersonKind.UNBORN, last_name="Due", expected_date_of_birth=dt.date(2026, 12, 1)
+    )
     assert names(sam_client.get(URL, {"q": "01/12/2026"})) == ["Unborn baby Due"]
