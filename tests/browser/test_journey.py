@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import datetime as dt
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -57,7 +57,7 @@ def test_find_a_family_add_a_child_and_allocate_a_worker(page: Page, world):
         kind.check()
     page.get_by_label("First name").fill("Poppy")
     page.get_by_label("Last name").fill("Smith")
-    born = page.get_by_role("group", name="Date of birth")
+    born = page.get_by_role("group", name="Date of birth", exact=True)
     born.get_by_label("Day").fill("14")
     born.get_by_label("Month").fill("2")
     born.get_by_label("Year").fill("2023")
@@ -72,12 +72,18 @@ def test_find_a_family_add_a_child_and_allocate_a_worker(page: Page, world):
 
     page.get_by_role("link", name="Allocate a worker").click()
     assert_accessible(page)
-    page.get_by_label("Worker", exact=True).select_option(label=re.compile(r"Ola Bankole"))
+    page.get_by_label("Worker", exact=True).select_option(label="Ola Bankole (Child practitioner)")
     page.get_by_role("button", name="Allocate").click()
 
     expect(page).to_have_url(family_url)
     expect(page.locator("main")).to_contain_text("Ola Bankole")
     assert_accessible(page)
+
+    # What the pages showed is what was saved.
+    poppy = world["smith"].members.get(first_name="Poppy")
+    assert (poppy.kind, poppy.date_of_birth, poppy.sex) == ("child", dt.date(2023, 2, 14), "F")
+    assert poppy.disabilities == ["NONE"]
+    assert world["smith"].cases.get().allocations.filter(worker=world["ola"]).exists()
 
 
 def _choose(page: Page, label: str, option: str) -> None:
