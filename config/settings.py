@@ -163,6 +163,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# WhiteNoise warns at every start if the collectstatic target is missing; it is ours to make.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # GOV.UK Frontend is installed from the npm registry by `make setup` and served by us, never a CDN.
 STATICFILES_DIRS = [BASE_DIR / "familyworkbook" / "static", BASE_DIR / "var" / "frontend"]
 WHITENOISE_USE_FINDERS = True
