@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import pytest
-from django.db import DatabaseError
+from django.apps import apps as django_apps
+from django.db import DatabaseError, connection, transaction
+from django.db.models.signals import post_migrate
 
 from familyworkbook import audit
+from familyworkbook.audit import guards
 from familyworkbook.audit.models import AuditAppendOnlyError, AuditChainHead, AuditEvent
 from familyworkbook.audit.tests.conftest import on_postgres, raw
 from familyworkbook.audit.verbs import Verb
@@ -88,3 +91,22 @@ def test_the_chain_head_cannot_be_moved_back_or_removed(event):
         raw("DELETE FROM audit_auditchainhead")
 
     assert AuditChainHead.objects.get().sequence == 1
+
+
+def test_migrate_puts_back_guards_that_a_table_rebuild_dropped(db):
+    """SQLite drops triggers when Django rebuilds a table for a schema change."""
+    with transaction.atomic():
+        guards.remove(connection)
+        assert guards.installed(connection) == set()
+
+        post_migrate.send(
+            sender=django_apps.get_app_config("audit"),
+            app_config=django_apps.get_app_config("audit"),
+            verbosity=0,
+            interactive=False,
+            using=connection.alias,
+            apps=django_apps,
+            plan=[],
+        )
+
+        assert guards.installed(connection) == guards.expected(connection)
