@@ -81,7 +81,6 @@ def family(name: str = "Smith", *, children: int = 2, adults: int = 2,
         MembershipKind,
         Person,
         PersonKind,
-        Relationship,
     )
 
     n = next(_counter)

@@ -1,0 +1,82 @@
+"""Seed the demo county: the one entry point the command, the tests and the benchmarks share."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from faker import Faker
+
+from familyworkbook.demo.county import County, CountyBuilder, blocks_for
+from familyworkbook.demo.families import FamilyFactory
+from familyworkbook.demo.rows import Rows
+from familyworkbook.people.models import Family
+from familyworkbook.teams.models import Team, Worker
+
+DEFAULT_ANCHOR = dt.date(2026, 11, 1)
+FAMILIES_PER_TRANSACTION = 500
+
+Progress = Callable[[str, int, int, float], None]
+
+
+@dataclass
+class SeedResult:
+    county: County
+    families: int
+    seconds: float
+    rows: Counter[str] = field(default_factory=Counter)
+
+
+def database_is_empty() -> bool:
+    """No families, teams or workers: the demo county builds a whole county or nothing."""
+    return not (Family.objects.exists() or Team.objects.exists() or Worker.objects.exists())
+
+
+def seed_county(
+    *,
+    families: int,
+    seed: int,
+    anchor: dt.date = DEFAULT_ANCHOR,
+    progress: Progress | None = None,
+) -> SeedResult:
+    """Build the county and `families` families. Same seed and anchor, same data.
+
+    Everything is drawn from one `random.Random(seed)` and one Faker seeded with the same
+    seed, never the global generators, and dates are counted from `anchor`, not the clock.
+    Each batch of families is one transaction.
+    """
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    fake = Faker("en_GB")
+    fake.seed_instance(seed)
+
+    with transaction.atomic():
+        county = CountyBuilder(
+            rng=rng, fake=fake, anchor=anchor, blocks=blocks_for(families)
+        ).build()
+    if progress:
+        progress("county", county.workers, county.workers, time.perf_counter() - started)
+
+    factory = FamilyFactory(rng=rng, fake=fake, county=county, anchor=anchor)
+    totals: Counter[str] = Counter()
+    done = 0
+    next_report = 0.0
+    while done < families:
+        batch = min(FAMILIES_PER_TRANSACTION, families - done)
+        rows = Rows()
+        for _ in range(batch):
+            factory.add_family(rows)
+        with transaction.atomic():
+            totals.update(rows.save())
+        done += batch
+        if progress and (done / families >= next_report or done == families):
+            progress("families", done, families, time.perf_counter() - started)
+            next_report = done / families + 0.1
+    return SeedResult(
+        county=county, families=families, seconds=time.perf_counter() - started, rows=totals
+    )
