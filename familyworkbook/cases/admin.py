@@ -24,11 +24,18 @@ from familyworkbook.cases.models import (
     Section47,
     Visit,
 )
-from familyworkbook.teams.admin import AdminActionForm, AdminModelForm, RecordAdmin
+from familyworkbook.teams.admin import (
+    AdminActionForm,
+    AdminModelForm,
+    AdminRenderingMixin,
+    RecordAdmin,
+)
 
 CHILD_SEARCH = ("child__first_name", "child__last_name", "child__la_child_id")
 EPISODE_CHILD_SEARCH = (
-    "episode__child__first_name", "episode__child__last_name", "episode__child__la_child_id",
+    "episode__child__first_name",
+    "episode__child__last_name",
+    "episode__child__la_child_id",
 )
 
 
@@ -53,8 +60,14 @@ class AllocationAdmin(RecordAdmin):
 
 @admin.register(CinEpisode)
 class CinEpisodeAdmin(RecordAdmin):
-    list_display = ("child", "referral_on", "referral_source", "primary_need", "closed_on",
-                    "closure_reason")
+    list_display = (
+        "child",
+        "referral_on",
+        "referral_source",
+        "primary_need",
+        "closed_on",
+        "closure_reason",
+    )
     list_filter = ("referral_source", "primary_need", "closure_reason", "referral_nfa")
     search_fields = CHILD_SEARCH
     list_select_related = ("child",)
@@ -63,7 +76,7 @@ class CinEpisodeAdmin(RecordAdmin):
 
 
 @admin.register(EpisodeSecondaryNeed)
-class EpisodeSecondaryNeedAdmin(admin.ModelAdmin):
+class EpisodeSecondaryNeedAdmin(AdminRenderingMixin, admin.ModelAdmin):
     list_display = ("episode", "need")
     list_filter = ("need",)
     search_fields = EPISODE_CHILD_SEARCH
@@ -114,7 +127,8 @@ class CpPlanAdmin(RecordAdmin):
 class CpReviewAdmin(RecordAdmin):
     list_display = ("plan", "held_on")
     search_fields = (
-        "plan__episode__child__first_name", "plan__episode__child__last_name",
+        "plan__episode__child__first_name",
+        "plan__episode__child__last_name",
     )
     list_select_related = ("plan",)
     raw_id_fields = ("plan",)
@@ -122,8 +136,15 @@ class CpReviewAdmin(RecordAdmin):
 
 @admin.register(LookedAfterEpisode)
 class LookedAfterEpisodeAdmin(RecordAdmin):
-    list_display = ("child", "started_on", "reason_new_episode", "legal_status", "placement_type",
-                    "ceased_on", "reason_ceased")
+    list_display = (
+        "child",
+        "started_on",
+        "reason_new_episode",
+        "legal_status",
+        "placement_type",
+        "ceased_on",
+        "reason_ceased",
+    )
     list_filter = ("legal_status", "placement_type", "reason_new_episode", "reason_ceased")
     search_fields = CHILD_SEARCH
     list_select_related = ("child",)

@@ -73,8 +73,11 @@ class EpisodeForm(GovukForm):
         return data
 
     def _after_referral(self, value: dt.date | None) -> None:
-        _not_before(value, self.episode.referral_on,
-                    _("The date must be on or after the referral date (%(date)s)"))
+        _not_before(
+            value,
+            self.episode.referral_on,
+            _("The date must be on or after the referral date (%(date)s)"),
+        )
 
 
 # --- Referral and closure ------------------------------------------------------------------
@@ -82,7 +85,8 @@ class EpisodeForm(GovukForm):
 
 class ReferralForm(GovukForm):
     referral_on = GovukDateField(
-        label=_("Referral date"), error_messages={"required": _("Enter the referral date")},
+        label=_("Referral date"),
+        error_messages={"required": _("Enter the referral date")},
     )
     referral_source = forms.ChoiceField(
         label=_("Referral source"),
@@ -90,16 +94,21 @@ class ReferralForm(GovukForm):
         error_messages={"required": _("Select the referral source")},
     )
     primary_need = forms.ChoiceField(
-        label=_("Primary need"), required=False,
+        label=_("Primary need"),
+        required=False,
         choices=_choices_with_blank(PrimaryNeed.choices, _("Not identified yet")),
         help_text=_("Recorded once the assessment has identified it."),
     )
     secondary_needs = forms.MultipleChoiceField(
-        label=_("Secondary needs"), required=False, choices=SecondaryNeed.choices,
-        widget=forms.CheckboxSelectMultiple, help_text=_("Select all that apply."),
+        label=_("Secondary needs"),
+        required=False,
+        choices=SecondaryNeed.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Select all that apply."),
     )
     referral_nfa = forms.BooleanField(
-        label=_("No further action at referral"), required=False,
+        label=_("No further action at referral"),
+        required=False,
     )
 
     def __init__(self, *args: Any, child: Person, cases: QuerySet[Case], **kwargs: Any) -> None:
@@ -114,9 +123,11 @@ class ReferralForm(GovukForm):
         not_in_future(referral_on, _("The referral date must be today or in the past"))
         born = self.child.date_of_birth or self.child.expected_date_of_birth
         if born and referral_on < born - services.PRE_BIRTH_LIMIT:
-            raise forms.ValidationError(_(
-                "The referral date cannot be more than 40 weeks before the child's (expected) date of birth"
-            ))
+            raise forms.ValidationError(
+                _(
+                    "The referral date cannot be more than 40 weeks before the child's (expected) date of birth"
+                )
+            )
         return referral_on
 
     def clean(self) -> dict[str, Any]:
@@ -128,10 +139,12 @@ class ReferralForm(GovukForm):
 
 class CloseEpisodeForm(VersionedForm):
     closed_on = GovukDateField(
-        label=_("Closure date"), error_messages={"required": _("Enter the closure date")},
+        label=_("Closure date"),
+        error_messages={"required": _("Enter the closure date")},
     )
     closure_reason = forms.ChoiceField(
-        label=_("Reason for closure"), choices=CinClosureReason.choices,
+        label=_("Reason for closure"),
+        choices=CinClosureReason.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Select the reason the episode closed")},
     )
@@ -157,14 +170,18 @@ class CloseEpisodeForm(VersionedForm):
 
 class AssessmentForm(EpisodeForm):
     started_on = GovukDateField(
-        label=_("Start date"), error_messages={"required": _("Enter the start date")},
+        label=_("Start date"),
+        error_messages={"required": _("Enter the start date")},
     )
     authorised_on = GovukDateField(
-        label=_("Authorisation date"), required=False,
+        label=_("Authorisation date"),
+        required=False,
         help_text=_("Leave blank until the assessment is authorised."),
     )
     factors = forms.MultipleChoiceField(
-        label=_("Factors identified"), required=False, choices=AssessmentFactor.choices,
+        label=_("Factors identified"),
+        required=False,
+        choices=AssessmentFactor.choices,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Record factors once the assessment is authorised."),
     )
@@ -189,7 +206,9 @@ class AssessmentForm(EpisodeForm):
         data = super().clean()
         started, authorised = data.get("started_on"), data.get("authorised_on")
         if started and authorised and authorised < started:
-            self.add_error("authorised_on", _("The authorisation date must be on or after the start date"))
+            self.add_error(
+                "authorised_on", _("The authorisation date must be on or after the start date")
+            )
         if data.get("factors") and not authorised and "authorised_on" not in self.errors:
             self.add_error("factors", _("Record factors once the assessment is authorised"))
         return data
@@ -201,14 +220,17 @@ class Section47Form(EpisodeForm):
         error_messages={"required": _("Enter the start date of the enquiry")},
     )
     icpc_target_on = GovukDateField(
-        label=_("Target date for the initial conference"), required=False,
+        label=_("Target date for the initial conference"),
+        required=False,
     )
     icpc_on = GovukDateField(
-        label=_("Date of the initial child protection conference"), required=False,
+        label=_("Date of the initial child protection conference"),
+        required=False,
         help_text=_("Leave blank if the conference has not been held yet."),
     )
     icpc_not_required = forms.BooleanField(
-        label=_("An initial conference is not required"), required=False,
+        label=_("An initial conference is not required"),
+        required=False,
     )
 
     def clean_started_on(self) -> dt.date:
@@ -228,9 +250,13 @@ class Section47Form(EpisodeForm):
         data = super().clean()
         started, icpc = data.get("started_on"), data.get("icpc_on")
         if started and icpc and icpc < started:
-            self.add_error("icpc_on", _("The conference date must be on or after the start of the enquiry"))
+            self.add_error(
+                "icpc_on", _("The conference date must be on or after the start of the enquiry")
+            )
         if icpc and data.get("icpc_not_required"):
-            self.add_error("icpc_not_required", _("Give a conference date or 'not required', not both"))
+            self.add_error(
+                "icpc_not_required", _("Give a conference date or 'not required', not both")
+            )
         return data
 
 
@@ -239,16 +265,19 @@ class Section47Form(EpisodeForm):
 
 class CpPlanForm(EpisodeForm):
     started_on = GovukDateField(
-        label=_("Start date"), error_messages={"required": _("Enter the start date")},
+        label=_("Start date"),
+        error_messages={"required": _("Enter the start date")},
         help_text=_("The date of the initial child protection conference that made the plan."),
     )
     initial_category = forms.ChoiceField(
-        label=_("Initial category of abuse"), choices=AbuseCategory.choices,
+        label=_("Initial category of abuse"),
+        choices=AbuseCategory.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Select the initial category of abuse")},
     )
     latest_category = forms.ChoiceField(
-        label=_("Latest category of abuse"), required=False,
+        label=_("Latest category of abuse"),
+        required=False,
         choices=_choices_with_blank(AbuseCategory.choices, _("Same as the initial category")),
     )
     start_differs_from_conference = forms.BooleanField(
@@ -269,15 +298,23 @@ class CpPlanForm(EpisodeForm):
         started = data.get("started_on")
         icpc = services.icpc_date_for(self.episode)
         if started and icpc and started != icpc and not data.get("start_differs_from_conference"):
-            self.add_error("started_on", _(
-                "The plan should start on the date of the initial child protection conference "
-                "(%(date)s). Correct the date, or confirm the plan started on a different date"
-            ) % {"date": _d(icpc)})
+            self.add_error(
+                "started_on",
+                _(
+                    "The plan should start on the date of the initial child protection conference "
+                    "(%(date)s). Correct the date, or confirm the plan started on a different date"
+                )
+                % {"date": _d(icpc)},
+            )
         open_cin = CinPlan.objects.open().filter(episode=self.episode).first()
         if started and open_cin and started < open_cin.started_on:
-            self.add_error("started_on", _(
-                "The child protection plan must start on or after the child in need plan started (%(date)s)"
-            ) % {"date": _d(open_cin.started_on)})
+            self.add_error(
+                "started_on",
+                _(
+                    "The child protection plan must start on or after the child in need plan started (%(date)s)"
+                )
+                % {"date": _d(open_cin.started_on)},
+            )
         return data
 
 
@@ -287,7 +324,8 @@ class CpReviewForm(GovukForm):
         error_messages={"required": _("Enter the review conference date")},
     )
     latest_category = forms.ChoiceField(
-        label=_("Latest category of abuse"), choices=AbuseCategory.choices,
+        label=_("Latest category of abuse"),
+        choices=AbuseCategory.choices,
         error_messages={"required": _("Select the latest category of abuse")},
     )
 
@@ -299,18 +337,23 @@ class CpReviewForm(GovukForm):
     def clean_held_on(self) -> dt.date:
         held_on: dt.date = self.cleaned_data["held_on"]
         if held_on <= self.plan.started_on:
-            raise forms.ValidationError(_("A review must be after the plan started (%(date)s)")
-                                        % {"date": _d(self.plan.started_on)})
+            raise forms.ValidationError(
+                _("A review must be after the plan started (%(date)s)")
+                % {"date": _d(self.plan.started_on)}
+            )
         if self.plan.ended_on and held_on > self.plan.ended_on:
-            raise forms.ValidationError(_("The review must be on or before the plan ended (%(date)s)")
-                                        % {"date": _d(self.plan.ended_on)})
+            raise forms.ValidationError(
+                _("The review must be on or before the plan ended (%(date)s)")
+                % {"date": _d(self.plan.ended_on)}
+            )
         not_in_future(held_on, FUTURE)
         return held_on
 
 
 class CinPlanForm(EpisodeForm):
     started_on = GovukDateField(
-        label=_("Start date"), error_messages={"required": _("Enter the start date")},
+        label=_("Start date"),
+        error_messages={"required": _("Enter the start date")},
     )
 
     def clean_started_on(self) -> dt.date:
@@ -323,9 +366,11 @@ class CinPlanForm(EpisodeForm):
         data = super().clean()
         child_id = self.episode.child_id
         if CpPlan.objects.open().filter(episode__child_id=child_id).exists():
-            raise forms.ValidationError(_(
-                "This child has an open child protection plan: end it before starting a child in need plan"
-            ))
+            raise forms.ValidationError(
+                _(
+                    "This child has an open child protection plan: end it before starting a child in need plan"
+                )
+            )
         if CinPlan.objects.open().filter(episode__child_id=child_id).exists():
             raise forms.ValidationError(_("This child already has an open child in need plan"))
         return data
@@ -335,7 +380,8 @@ class EndPlanForm(VersionedForm):
     """End a CIN or CP plan."""
 
     ended_on = GovukDateField(
-        label=_("End date"), error_messages={"required": _("Enter the end date")},
+        label=_("End date"),
+        error_messages={"required": _("Enter the end date")},
     )
 
     def __init__(self, *args: Any, plan: CinPlan | CpPlan, **kwargs: Any) -> None:
@@ -344,8 +390,11 @@ class EndPlanForm(VersionedForm):
 
     def clean_ended_on(self) -> dt.date:
         ended_on: dt.date = self.cleaned_data["ended_on"]
-        _not_before(ended_on, self.plan.started_on,
-                    _("The end date must be on or after the start date (%(date)s)"))
+        _not_before(
+            ended_on,
+            self.plan.started_on,
+            _("The end date must be on or after the start date (%(date)s)"),
+        )
         not_in_future(ended_on, FUTURE)
         return ended_on
 
@@ -388,15 +437,20 @@ class LookedAfterForm(GovukForm):
         error_messages={"required": _("Select the placement type")},
     )
     placement_provider = forms.ChoiceField(
-        label=_("Placement provider"), required=False,
+        label=_("Placement provider"),
+        required=False,
         choices=_choices_with_blank(PlacementProvider.choices, _("Not known")),
     )
     home_postcode = forms.CharField(
-        label=_("Postcode of the child's home"), required=False, max_length=8,
+        label=_("Postcode of the child's home"),
+        required=False,
+        max_length=8,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"}),
     )
     placement_postcode = forms.CharField(
-        label=_("Postcode of the placement"), required=False, max_length=8,
+        label=_("Postcode of the placement"),
+        required=False,
+        max_length=8,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"}),
     )
 
@@ -415,20 +469,26 @@ class LookedAfterForm(GovukForm):
     def clean_started_on(self) -> dt.date:
         started_on: dt.date = self.cleaned_data["started_on"]
         if self.current:
-            _not_before(started_on, self.current.started_on, _(
-                "The new episode must start on or after the current one started (%(date)s)"
-            ))
+            _not_before(
+                started_on,
+                self.current.started_on,
+                _("The new episode must start on or after the current one started (%(date)s)"),
+            )
         not_in_future(started_on, FUTURE)
         return started_on
 
     def clean_reason_new_episode(self) -> str:
         reason: str = self.cleaned_data["reason_new_episode"]
         if self.current is None and reason != ReasonNewEpisode.S:
-            raise forms.ValidationError(_(
-                "Select 'Started to be looked after': this child has no open looked-after episode"
-            ))
+            raise forms.ValidationError(
+                _(
+                    "Select 'Started to be looked after': this child has no open looked-after episode"
+                )
+            )
         if self.current is not None and reason == ReasonNewEpisode.S:
-            raise forms.ValidationError(_("This child is already looked after: select what changed"))
+            raise forms.ValidationError(
+                _("This child is already looked after: select what changed")
+            )
         return reason
 
     def clean_home_postcode(self) -> str:
@@ -458,9 +518,11 @@ class EndLookedAfterForm(VersionedForm):
 
     def clean_ceased_on(self) -> dt.date:
         ceased_on: dt.date = self.cleaned_data["ceased_on"]
-        _not_before(ceased_on, self.episode.started_on, _(
-            "The date the episode ceased must be on or after it started (%(date)s)"
-        ))
+        _not_before(
+            ceased_on,
+            self.episode.started_on,
+            _("The date the episode ceased must be on or after it started (%(date)s)"),
+        )
         not_in_future(ceased_on, FUTURE)
         return ceased_on
 
@@ -493,10 +555,12 @@ class PreProceedingsForm(GovukForm):
 
 class EndPreProceedingsForm(VersionedForm):
     ended_on = GovukDateField(
-        label=_("End date"), error_messages={"required": _("Enter the end date")},
+        label=_("End date"),
+        error_messages={"required": _("Enter the end date")},
     )
     outcome = forms.ChoiceField(
-        label=_("Outcome"), choices=PreProceedings._meta.get_field("outcome").choices,
+        label=_("Outcome"),
+        choices=PreProceedings._meta.get_field("outcome").choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Select the outcome of pre-proceedings")},
     )
@@ -507,8 +571,11 @@ class EndPreProceedingsForm(VersionedForm):
 
     def clean_ended_on(self) -> dt.date:
         ended_on: dt.date = self.cleaned_data["ended_on"]
-        _not_before(ended_on, self.plo.started_on,
-                    _("The end date must be on or after the start date (%(date)s)"))
+        _not_before(
+            ended_on,
+            self.plo.started_on,
+            _("The end date must be on or after the start date (%(date)s)"),
+        )
         not_in_future(ended_on, FUTURE)
         return ended_on
 
@@ -546,7 +613,9 @@ class ConcludeProceedingsForm(VersionedForm):
         error_messages={"required": _("Enter the date proceedings concluded")},
     )
     final_order = forms.ChoiceField(
-        label=_("Final order"), choices=CourtOrder.choices, widget=forms.RadioSelect,
+        label=_("Final order"),
+        choices=CourtOrder.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": _("Select the final order")},
     )
 
@@ -556,9 +625,11 @@ class ConcludeProceedingsForm(VersionedForm):
 
     def clean_concluded_on(self) -> dt.date:
         concluded_on: dt.date = self.cleaned_data["concluded_on"]
-        _not_before(concluded_on, self.proceedings.issued_on, _(
-            "The date proceedings concluded must be on or after they were issued (%(date)s)"
-        ))
+        _not_before(
+            concluded_on,
+            self.proceedings.issued_on,
+            _("The date proceedings concluded must be on or after they were issued (%(date)s)"),
+        )
         not_in_future(concluded_on, FUTURE)
         return concluded_on
 
@@ -573,17 +644,21 @@ class VisitorChoiceField(forms.ModelChoiceField):
 
 class VisitForm(GovukForm):
     visited_on = GovukDateField(
-        label=_("Date of visit"), error_messages={"required": _("Enter the date of the visit")},
+        label=_("Date of visit"),
+        error_messages={"required": _("Enter the date of the visit")},
     )
     kind = forms.ChoiceField(
-        label=_("Kind of visit"), choices=VisitKind.choices, widget=forms.RadioSelect,
+        label=_("Kind of visit"),
+        choices=VisitKind.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": _("Select the kind of visit")},
     )
     seen = forms.BooleanField(label=_("The child was seen"), required=False)
     seen_alone = forms.BooleanField(label=_("The child was seen alone"), required=False)
 
-    def __init__(self, *args: Any, child: Person, cases: QuerySet[Case], worker: Worker | None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, child: Person, cases: QuerySet[Case], worker: Worker | None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.child = child
         self.fields["visitor"] = VisitorChoiceField(
@@ -592,10 +667,12 @@ class VisitForm(GovukForm):
             .select_related("user")
             .order_by("user__last_name", "user__first_name", "pk"),
             empty_label=_("Select the visiting worker"),
-            error_messages={"required": _("Select the visiting worker"),
-                            "invalid_choice": _("Select the visiting worker")},
+            error_messages={"invalid_choice": _("Select the visiting worker")},
             initial=worker,
+            required=False,
+            help_text=_("Leave as it is if you made the visit."),
         )
+        self.worker = worker
         self.fields["case"] = case_field(cases)
         if cases.count() == 1:
             self.fields["case"].initial = cases.first()
@@ -607,6 +684,11 @@ class VisitForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if not data.get("visitor") and "visitor" not in self.errors:
+            if self.worker is None:
+                self.add_error("visitor", _("Select the visiting worker"))
+            else:
+                data["visitor"] = self.worker
         if data.get("seen_alone") and not data.get("seen"):
             self.add_error("seen_alone", _("A child seen alone must also have been seen"))
         return data

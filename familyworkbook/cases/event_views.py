@@ -29,11 +29,22 @@ from familyworkbook.people.models import Person
 GET_POST = ["GET", "POST"]
 
 
-def _page(request: HttpRequest, child: Person, *, template: str, success: str,
-          extra: dict[str, Any] | None = None, **kwargs: Any) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    child: Person,
+    *,
+    template: str,
+    success: str,
+    extra: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> HttpResponse:
     return form_page(
-        request, success=success, success_url=child.get_absolute_url(),
-        template=f"cases/events/{template}", context={"child": child, **(extra or {})}, **kwargs,
+        request,
+        success=success,
+        success_url=child.get_absolute_url(),
+        template=f"cases/events/{template}",
+        context={"child": child, **(extra or {})},
+        **kwargs,
     )
 
 
@@ -46,9 +57,14 @@ def record_referral(request: HttpRequest, person_id: int) -> HttpResponse:
     child = selectors.get_child_for(request.user, person_id)
     cases = selectors.open_cases_for_child(request.user, child)
     return _page(
-        request, child, template="referral.html", success=_("Referral recorded"),
+        request,
+        child,
+        template="referral.html",
+        success=_("Referral recorded"),
         make_form=lambda data: ef.ReferralForm(data, child=child, cases=cases),
-        save=lambda form: services.record_referral(child=child, by=request.user, **form.cleaned_data),
+        save=lambda form: services.record_referral(
+            child=child, by=request.user, **form.cleaned_data
+        ),
     )
 
 
@@ -57,7 +73,10 @@ def record_referral(request: HttpRequest, person_id: int) -> HttpResponse:
 def close_episode(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = selectors.get_child_record_for(request.user, CinEpisode, episode_id)
     return _page(
-        request, episode.child, template="close_episode.html", success=_("Episode of need closed"),
+        request,
+        episode.child,
+        template="close_episode.html",
+        success=_("Episode of need closed"),
         extra={"episode": episode},
         make_form=lambda data: ef.CloseEpisodeForm(data, episode=episode),
         save=lambda form: services.close_episode(
@@ -71,7 +90,10 @@ def close_episode(request: HttpRequest, episode_id: int) -> HttpResponse:
 def record_assessment(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = selectors.get_child_record_for(request.user, CinEpisode, episode_id)
     return _page(
-        request, episode.child, template="assessment.html", success=_("Assessment recorded"),
+        request,
+        episode.child,
+        template="assessment.html",
+        success=_("Assessment recorded"),
         extra={"episode": episode},
         make_form=lambda data: ef.AssessmentForm(data, episode=episode),
         save=lambda form: services.record_assessment(
@@ -85,10 +107,15 @@ def record_assessment(request: HttpRequest, episode_id: int) -> HttpResponse:
 def record_s47(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = selectors.get_child_record_for(request.user, CinEpisode, episode_id)
     return _page(
-        request, episode.child, template="s47.html",
-        success=_("Section 47 enquiry recorded"), extra={"episode": episode},
+        request,
+        episode.child,
+        template="s47.html",
+        success=_("Section 47 enquiry recorded"),
+        extra={"episode": episode},
         make_form=lambda data: ef.Section47Form(data, episode=episode),
-        save=lambda form: services.record_s47(episode=episode, by=request.user, **form.cleaned_data),
+        save=lambda form: services.record_s47(
+            episode=episode, by=request.user, **form.cleaned_data
+        ),
     )
 
 
@@ -105,10 +132,13 @@ def record_cp_plan(request: HttpRequest, episode_id: int) -> HttpResponse:
         return services.record_cp_plan(episode=episode, by=request.user, **data)
 
     return _page(
-        request, episode.child, template="cp_plan.html",
+        request,
+        episode.child,
+        template="cp_plan.html",
         success=_("Child protection plan recorded"),
         extra={"episode": episode, "icpc_on": services.icpc_date_for(episode)},
-        make_form=lambda data: ef.CpPlanForm(data, episode=episode), save=save,
+        make_form=lambda data: ef.CpPlanForm(data, episode=episode),
+        save=save,
     )
 
 
@@ -117,8 +147,11 @@ def record_cp_plan(request: HttpRequest, episode_id: int) -> HttpResponse:
 def end_cp_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.get_child_record_for(request.user, CpPlan, plan_id)
     return _page(
-        request, plan.episode.child, template="end_cp_plan.html",
-        success=_("Child protection plan ended"), extra={"plan": plan},
+        request,
+        plan.episode.child,
+        template="end_cp_plan.html",
+        success=_("Child protection plan ended"),
+        extra={"plan": plan},
         make_form=lambda data: ef.EndPlanForm(data, plan=plan),
         save=lambda form: services.end_cp_plan(
             plan, by=request.user, expected_version=form.expected_version, **form.values()
@@ -131,10 +164,15 @@ def end_cp_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
 def record_cp_review(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.get_child_record_for(request.user, CpPlan, plan_id)
     return _page(
-        request, plan.episode.child, template="cp_review.html",
-        success=_("Child protection review recorded"), extra={"plan": plan},
+        request,
+        plan.episode.child,
+        template="cp_review.html",
+        success=_("Child protection review recorded"),
+        extra={"plan": plan},
         make_form=lambda data: ef.CpReviewForm(data, plan=plan),
-        save=lambda form: services.record_cp_review(plan=plan, by=request.user, **form.cleaned_data),
+        save=lambda form: services.record_cp_review(
+            plan=plan, by=request.user, **form.cleaned_data
+        ),
     )
 
 
@@ -143,8 +181,11 @@ def record_cp_review(request: HttpRequest, plan_id: int) -> HttpResponse:
 def record_cin_plan(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = selectors.get_child_record_for(request.user, CinEpisode, episode_id)
     return _page(
-        request, episode.child, template="cin_plan.html",
-        success=_("Child in need plan recorded"), extra={"episode": episode},
+        request,
+        episode.child,
+        template="cin_plan.html",
+        success=_("Child in need plan recorded"),
+        extra={"episode": episode},
         make_form=lambda data: ef.CinPlanForm(data, episode=episode),
         save=lambda form: services.record_cin_plan(
             episode=episode, by=request.user, **form.cleaned_data
@@ -157,8 +198,11 @@ def record_cin_plan(request: HttpRequest, episode_id: int) -> HttpResponse:
 def end_cin_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.get_child_record_for(request.user, CinPlan, plan_id)
     return _page(
-        request, plan.episode.child, template="end_cin_plan.html",
-        success=_("Child in need plan ended"), extra={"plan": plan},
+        request,
+        plan.episode.child,
+        template="end_cin_plan.html",
+        success=_("Child in need plan ended"),
+        extra={"plan": plan},
         make_form=lambda data: ef.EndPlanForm(data, plan=plan),
         save=lambda form: services.end_cin_plan(
             plan, by=request.user, expected_version=form.expected_version, **form.values()
@@ -175,7 +219,10 @@ def record_lac_episode(request: HttpRequest, person_id: int) -> HttpResponse:
     child = selectors.get_child_for(request.user, person_id)
     cases = selectors.open_cases_for_child(request.user, child)
     return _page(
-        request, child, template="lac_episode.html", success=_("Looked-after episode recorded"),
+        request,
+        child,
+        template="lac_episode.html",
+        success=_("Looked-after episode recorded"),
         make_form=lambda data: ef.LookedAfterForm(data, child=child, cases=cases),
         save=lambda form: services.record_lac_episode(
             child=child, by=request.user, **form.cleaned_data
@@ -188,8 +235,11 @@ def record_lac_episode(request: HttpRequest, person_id: int) -> HttpResponse:
 def end_lac_episode(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = selectors.get_child_record_for(request.user, LookedAfterEpisode, episode_id)
     return _page(
-        request, episode.child, template="end_lac_episode.html",
-        success=_("Looked-after episode ended"), extra={"episode": episode},
+        request,
+        episode.child,
+        template="end_lac_episode.html",
+        success=_("Looked-after episode ended"),
+        extra={"episode": episode},
         make_form=lambda data: ef.EndLookedAfterForm(data, episode=episode),
         save=lambda form: services.end_lac_episode(
             episode, by=request.user, expected_version=form.expected_version, **form.values()
@@ -203,7 +253,10 @@ def record_plo(request: HttpRequest, person_id: int) -> HttpResponse:
     child = selectors.get_child_for(request.user, person_id)
     cases = selectors.open_cases_for_child(request.user, child)
     return _page(
-        request, child, template="plo.html", success=_("Pre-proceedings recorded"),
+        request,
+        child,
+        template="plo.html",
+        success=_("Pre-proceedings recorded"),
         make_form=lambda data: ef.PreProceedingsForm(data, child=child, cases=cases),
         save=lambda form: services.record_plo(child=child, by=request.user, **form.cleaned_data),
     )
@@ -214,7 +267,10 @@ def record_plo(request: HttpRequest, person_id: int) -> HttpResponse:
 def end_plo(request: HttpRequest, plo_id: int) -> HttpResponse:
     plo = selectors.get_child_record_for(request.user, PreProceedings, plo_id)
     return _page(
-        request, plo.child, template="end_plo.html", success=_("Pre-proceedings ended"),
+        request,
+        plo.child,
+        template="end_plo.html",
+        success=_("Pre-proceedings ended"),
         extra={"plo": plo},
         make_form=lambda data: ef.EndPreProceedingsForm(data, plo=plo),
         save=lambda form: services.end_plo(
@@ -229,7 +285,10 @@ def record_proceedings(request: HttpRequest, person_id: int) -> HttpResponse:
     child = selectors.get_child_for(request.user, person_id)
     cases = selectors.open_cases_for_child(request.user, child)
     return _page(
-        request, child, template="proceedings.html", success=_("Care proceedings recorded"),
+        request,
+        child,
+        template="proceedings.html",
+        success=_("Care proceedings recorded"),
         make_form=lambda data: ef.CareProceedingsForm(data, child=child, cases=cases),
         save=lambda form: services.record_proceedings(
             child=child, by=request.user, **form.cleaned_data
@@ -242,8 +301,11 @@ def record_proceedings(request: HttpRequest, person_id: int) -> HttpResponse:
 def conclude_proceedings(request: HttpRequest, proceedings_id: int) -> HttpResponse:
     proceedings = selectors.get_child_record_for(request.user, CareProceedings, proceedings_id)
     return _page(
-        request, proceedings.child, template="conclude_proceedings.html",
-        success=_("Care proceedings concluded"), extra={"proceedings": proceedings},
+        request,
+        proceedings.child,
+        template="conclude_proceedings.html",
+        success=_("Care proceedings concluded"),
+        extra={"proceedings": proceedings},
         make_form=lambda data: ef.ConcludeProceedingsForm(data, proceedings=proceedings),
         save=lambda form: services.conclude_proceedings(
             proceedings, by=request.user, expected_version=form.expected_version, **form.values()
@@ -258,7 +320,10 @@ def record_visit(request: HttpRequest, person_id: int) -> HttpResponse:
     cases = selectors.open_cases_for_child(request.user, child)
     worker = selectors.worker_of(request.user)
     return _page(
-        request, child, template="visit.html", success=_("Visit recorded"),
+        request,
+        child,
+        template="visit.html",
+        success=_("Visit recorded"),
         make_form=lambda data: ef.VisitForm(data, child=child, cases=cases, worker=worker),
         save=lambda form: services.record_visit(child=child, by=request.user, **form.cleaned_data),
     )

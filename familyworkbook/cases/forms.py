@@ -60,11 +60,15 @@ class CaseChoiceField(forms.ModelChoiceField):
 
 class OpenCaseForm(GovukForm):
     team = forms.ModelChoiceField(
-        label=_("Team"), queryset=Team.objects.none(), empty_label=_("Select a team"),
+        label=_("Team"),
+        queryset=Team.objects.none(),
+        empty_label=_("Select a team"),
         error_messages={"required": _("Select the team"), "invalid_choice": _("Select the team")},
     )
     reason = forms.ChoiceField(
-        label=_("Reason for involvement"), choices=CaseReason.choices, widget=forms.RadioSelect,
+        label=_("Reason for involvement"),
+        choices=CaseReason.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": _("Select the reason for involvement")},
     )
     opened_on = GovukDateField(
@@ -104,7 +108,8 @@ class CloseCaseForm(VersionedForm):
         error_messages={"required": _("Enter the date the case closed")},
     )
     closure_reason = forms.ChoiceField(
-        label=_("Reason for closing the case"), choices=CaseClosureReason.choices,
+        label=_("Reason for closing the case"),
+        choices=CaseClosureReason.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Select the reason for closing the case")},
     )
@@ -134,20 +139,28 @@ class WorkerChoiceField(forms.ModelChoiceField):
 
 class AllocateForm(GovukForm):
     worker = WorkerChoiceField(
-        label=_("Worker"), queryset=Worker.objects.none(), empty_label=_("Select a worker"),
-        error_messages={"required": _("Select the worker"), "invalid_choice": _("Select the worker")},
+        label=_("Worker"),
+        queryset=Worker.objects.none(),
+        empty_label=_("Select a worker"),
+        error_messages={
+            "required": _("Select the worker"),
+            "invalid_choice": _("Select the worker"),
+        },
     )
     role = forms.ChoiceField(
-        label=_("Role on the case"), required=False,
+        label=_("Role on the case"),
+        required=False,
         choices=[("", _("Their job role"))] + list(Role.choices),
         help_text=_("For example, a social worker may be the case holder or a co-worker."),
     )
     is_lead = forms.BooleanField(
-        label=_("Make them the lead worker"), required=False,
+        label=_("Make them the lead worker"),
+        required=False,
         help_text=_("The current lead worker's allocation ends on the date this one starts."),
     )
     started_on = GovukDateField(
-        label=_("Date allocated"), error_messages={"required": _("Enter the date allocated")},
+        label=_("Date allocated"),
+        error_messages={"required": _("Enter the date allocated")},
     )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
@@ -214,6 +227,9 @@ class EndAllocationForm(VersionedForm):
 
 def case_field(cases: QuerySet[Case]) -> CaseChoiceField:
     return CaseChoiceField(
-        label=_("Case"), queryset=cases, required=False, empty_label=_("Not linked to a case"),
+        label=_("Case"),
+        queryset=cases,
+        required=False,
+        empty_label=_("Not linked to a case"),
         error_messages={"invalid_choice": _("Select one of the family's open cases")},
     )

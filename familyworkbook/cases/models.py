@@ -91,9 +91,12 @@ class Case(RecordModel):
     """A team's involvement with a family, from opening to closure."""
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="cases")
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="cases",
-                             verbose_name=_("allocated team"))
-    reason = models.CharField(_("reason for involvement"), max_length=20, choices=CaseReason.choices)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="cases", verbose_name=_("allocated team")
+    )
+    reason = models.CharField(
+        _("reason for involvement"), max_length=20, choices=CaseReason.choices
+    )
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     closure_reason = models.CharField(
@@ -109,13 +112,17 @@ class Case(RecordModel):
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
                 name="case_dates_ordered",
-                violation_error_message=_("The date the case closed must be on or after the date it opened"),
+                violation_error_message=_(
+                    "The date the case closed must be on or after the date it opened"
+                ),
             ),
             models.CheckConstraint(
                 condition=(Q(closed_on__isnull=True) & Q(closure_reason=""))
                 | (Q(closed_on__isnull=False) & ~Q(closure_reason="")),
                 name="case_closed_has_reason",
-                violation_error_message=_("A closed case needs a reason for closing, and an open one none"),
+                violation_error_message=_(
+                    "A closed case needs a reason for closing, and an open one none"
+                ),
             ),
         ]
         verbose_name = _("case")
@@ -132,8 +139,12 @@ class Case(RecordModel):
         return self.closed_on is None
 
     def clean(self) -> None:
-        _ordered(self.opened_on, self.closed_on, "closed_on",
-                 _("The date the case closed must be on or after the date it opened"))
+        _ordered(
+            self.opened_on,
+            self.closed_on,
+            "closed_on",
+            _("The date the case closed must be on or after the date it opened"),
+        )
         if self.closed_on and not self.closure_reason:
             raise ValidationError({"closure_reason": _("Select the reason for closing the case")})
 
@@ -164,7 +175,8 @@ class Allocation(RecordModel):
                 name="allocation_dates_ordered",
             ),
             models.UniqueConstraint(
-                fields=["case"], condition=Q(is_lead=True, ended_on__isnull=True, archived_at__isnull=True),
+                fields=["case"],
+                condition=Q(is_lead=True, ended_on__isnull=True, archived_at__isnull=True),
                 name="allocation_one_current_lead",
                 violation_error_message=_("A case has one lead worker at a time"),
             ),
@@ -196,12 +208,18 @@ class CinEpisode(RecordModel):
     """One episode of need for a child: from referral to closure (CIN census CINdetails)."""
 
     child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cin_episodes")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="cin_episodes",
-                             null=True, blank=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="cin_episodes", null=True, blank=True
+    )
     referral_on = models.DateField(_("referral date"))
-    referral_source = models.CharField(_("referral source"), max_length=2, choices=ReferralSource.choices)
+    referral_source = models.CharField(
+        _("referral source"), max_length=2, choices=ReferralSource.choices
+    )
     primary_need = models.CharField(
-        _("primary need"), max_length=2, choices=PrimaryNeed.choices, blank=True,
+        _("primary need"),
+        max_length=2,
+        choices=PrimaryNeed.choices,
+        blank=True,
         help_text=_("Recorded once the assessment has identified it."),
     )
     referral_nfa = models.BooleanField(_("no further action at referral"), default=False)
@@ -225,10 +243,13 @@ class CinEpisode(RecordModel):
                 condition=(Q(closed_on__isnull=True) & Q(closure_reason=""))
                 | (Q(closed_on__isnull=False) & ~Q(closure_reason="")),
                 name="cin_closure_date_and_reason",
-                violation_error_message=_("A closed episode needs both a closure date and a reason"),
+                violation_error_message=_(
+                    "A closed episode needs both a closure date and a reason"
+                ),
             ),
             models.UniqueConstraint(
-                fields=["child"], condition=Q(closed_on__isnull=True, archived_at__isnull=True),
+                fields=["child"],
+                condition=Q(closed_on__isnull=True, archived_at__isnull=True),
                 name="cin_one_open_episode_per_child",
                 violation_error_message=_("This child already has an open episode of need"),
             ),
@@ -244,8 +265,12 @@ class CinEpisode(RecordModel):
         return self.closed_on is None
 
     def clean(self) -> None:
-        _ordered(self.referral_on, self.closed_on, "closed_on",
-                 _("The closure date must be on or after the referral date"))
+        _ordered(
+            self.referral_on,
+            self.closed_on,
+            "closed_on",
+            _("The closure date must be on or after the referral date"),
+        )
         if self.closed_on and not self.closure_reason:
             raise ValidationError({"closure_reason": _("Select the reason the episode closed")})
         if self.closure_reason and not self.closed_on:
@@ -255,7 +280,9 @@ class CinEpisode(RecordModel):
 class EpisodeSecondaryNeed(models.Model):
     """Any number of secondary needs per episode (local categories, seed 004)."""
 
-    episode = models.ForeignKey(CinEpisode, on_delete=models.CASCADE, related_name="secondary_needs")
+    episode = models.ForeignKey(
+        CinEpisode, on_delete=models.CASCADE, related_name="secondary_needs"
+    )
     need = models.CharField(_("secondary need"), max_length=5, choices=SecondaryNeed.choices)
 
     class Meta:
@@ -280,16 +307,20 @@ class Assessment(RecordModel):
     episode = models.ForeignKey(CinEpisode, on_delete=models.PROTECT, related_name="assessments")
     started_on = models.DateField(_("start date"))
     authorised_on = models.DateField(_("authorisation date"), null=True, blank=True)
-    factors = models.JSONField(_("factors identified"), default=list, blank=True,
-                               validators=[validate_factors])
+    factors = models.JSONField(
+        _("factors identified"), default=list, blank=True, validators=[validate_factors]
+    )
 
     class Meta:
         ordering = ["started_on", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(authorised_on__isnull=True) | Q(authorised_on__gte=models.F("started_on")),
+                condition=Q(authorised_on__isnull=True)
+                | Q(authorised_on__gte=models.F("started_on")),
                 name="assessment_dates_ordered",
-                violation_error_message=_("The authorisation date must be on or after the start date"),
+                violation_error_message=_(
+                    "The authorisation date must be on or after the start date"
+                ),
             )
         ]
         verbose_name = _("assessment")
@@ -299,17 +330,27 @@ class Assessment(RecordModel):
         return f"Assessment from {self.started_on:%d/%m/%Y}"
 
     def clean(self) -> None:
-        _ordered(self.started_on, self.authorised_on, "authorised_on",
-                 _("The authorisation date must be on or after the start date"))
+        _ordered(
+            self.started_on,
+            self.authorised_on,
+            "authorised_on",
+            _("The authorisation date must be on or after the start date"),
+        )
         if self.factors and not self.authorised_on:
-            raise ValidationError({"factors": _("Record factors once the assessment is authorised")})
+            raise ValidationError(
+                {"factors": _("Record factors once the assessment is authorised")}
+            )
 
 
 class Section47(RecordModel):
     episode = models.ForeignKey(CinEpisode, on_delete=models.PROTECT, related_name="section47s")
     started_on = models.DateField(_("start date of the enquiry"))
-    icpc_target_on = models.DateField(_("target date for the initial conference"), null=True, blank=True)
-    icpc_on = models.DateField(_("date of the initial child protection conference"), null=True, blank=True)
+    icpc_target_on = models.DateField(
+        _("target date for the initial conference"), null=True, blank=True
+    )
+    icpc_on = models.DateField(
+        _("date of the initial child protection conference"), null=True, blank=True
+    )
     icpc_not_required = models.BooleanField(_("initial conference not required"), default=False)
 
     class Meta:
@@ -322,7 +363,9 @@ class Section47(RecordModel):
             models.CheckConstraint(
                 condition=~(Q(icpc_on__isnull=False) & Q(icpc_not_required=True)),
                 name="s47_icpc_or_not_required",
-                violation_error_message=_("An enquiry has a conference date or 'not required', not both"),
+                violation_error_message=_(
+                    "An enquiry has a conference date or 'not required', not both"
+                ),
             ),
         ]
         verbose_name = _("section 47 enquiry")
@@ -332,12 +375,20 @@ class Section47(RecordModel):
         return f"Section 47 from {self.started_on:%d/%m/%Y}"
 
     def clean(self) -> None:
-        _ordered(self.started_on, self.icpc_on, "icpc_on",
-                 _("The conference date must be on or after the start of the enquiry"))
+        _ordered(
+            self.started_on,
+            self.icpc_on,
+            "icpc_on",
+            _("The conference date must be on or after the start of the enquiry"),
+        )
         if self.icpc_on and self.icpc_on.weekday() >= 5:
-            raise ValidationError({"icpc_on": _("A child protection conference cannot be at a weekend")})
+            raise ValidationError(
+                {"icpc_on": _("A child protection conference cannot be at a weekend")}
+            )
         if self.icpc_on and self.icpc_not_required:
-            raise ValidationError({"icpc_not_required": _("Give a conference date or 'not required', not both")})
+            raise ValidationError(
+                {"icpc_not_required": _("Give a conference date or 'not required', not both")}
+            )
 
 
 class PlanQuerySet(ArchivableQuerySet):
@@ -367,18 +418,24 @@ class CinPlan(RecordModel):
         return f"CIN plan from {self.started_on:%d/%m/%Y}"
 
     def clean(self) -> None:
-        _ordered(self.started_on, self.ended_on, "ended_on",
-                 _("The end date must be on or after the start date"))
+        _ordered(
+            self.started_on,
+            self.ended_on,
+            "ended_on",
+            _("The end date must be on or after the start date"),
+        )
 
 
 class CpPlan(RecordModel):
     episode = models.ForeignKey(CinEpisode, on_delete=models.PROTECT, related_name="cp_plans")
     started_on = models.DateField(_("start date"))
     ended_on = models.DateField(_("end date"), null=True, blank=True)
-    initial_category = models.CharField(_("initial category of abuse"), max_length=3,
-                                        choices=AbuseCategory.choices)
-    latest_category = models.CharField(_("latest category of abuse"), max_length=3,
-                                       choices=AbuseCategory.choices)
+    initial_category = models.CharField(
+        _("initial category of abuse"), max_length=3, choices=AbuseCategory.choices
+    )
+    latest_category = models.CharField(
+        _("latest category of abuse"), max_length=3, choices=AbuseCategory.choices
+    )
 
     objects = PlanQuerySet.as_manager()
 
@@ -397,8 +454,12 @@ class CpPlan(RecordModel):
         return f"CP plan ({self.get_latest_category_display()}) from {self.started_on:%d/%m/%Y}"
 
     def clean(self) -> None:
-        _ordered(self.started_on, self.ended_on, "ended_on",
-                 _("The end date must be on or after the start date"))
+        _ordered(
+            self.started_on,
+            self.ended_on,
+            "ended_on",
+            _("The end date must be on or after the start date"),
+        )
 
     @property
     def duration_days(self) -> int | None:
@@ -431,22 +492,34 @@ class LookedAfterQuerySet(ArchivableQuerySet):
 class LookedAfterEpisode(RecordModel):
     """One SSDA903 episode: a period with one legal status and one placement."""
 
-    child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="looked_after_episodes")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="looked_after_episodes",
-                             null=True, blank=True)
+    child = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="looked_after_episodes"
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="looked_after_episodes", null=True, blank=True
+    )
     started_on = models.DateField(_("date episode started"))
-    reason_new_episode = models.CharField(_("reason for new episode"), max_length=1,
-                                          choices=ReasonNewEpisode.choices)
+    reason_new_episode = models.CharField(
+        _("reason for new episode"), max_length=1, choices=ReasonNewEpisode.choices
+    )
     legal_status = models.CharField(_("legal status"), max_length=2, choices=LegalStatus.choices)
     need = models.CharField(_("category of need"), max_length=2, choices=PrimaryNeed.choices)
-    placement_type = models.CharField(_("placement type"), max_length=3, choices=PlacementType.choices)
-    placement_provider = models.CharField(_("placement provider"), max_length=3,
-                                          choices=PlacementProvider.choices, blank=True)
+    placement_type = models.CharField(
+        _("placement type"), max_length=3, choices=PlacementType.choices
+    )
+    placement_provider = models.CharField(
+        _("placement provider"), max_length=3, choices=PlacementProvider.choices, blank=True
+    )
     ceased_on = models.DateField(_("date episode ceased"), null=True, blank=True)
-    reason_ceased = models.CharField(_("reason episode ceased"), max_length=3,
-                                     choices=ReasonEpisodeCeased.choices, blank=True)
-    reason_place_change = models.CharField(_("reason for placement change"), max_length=6,
-                                           choices=ReasonPlaceChange.choices, blank=True)
+    reason_ceased = models.CharField(
+        _("reason episode ceased"), max_length=3, choices=ReasonEpisodeCeased.choices, blank=True
+    )
+    reason_place_change = models.CharField(
+        _("reason for placement change"),
+        max_length=6,
+        choices=ReasonPlaceChange.choices,
+        blank=True,
+    )
     home_postcode = models.CharField(_("home postcode"), max_length=8, blank=True)
     placement_postcode = models.CharField(_("placement postcode"), max_length=8, blank=True)
     urn = models.CharField(_("Ofsted URN of the placement"), max_length=8, blank=True)
@@ -459,16 +532,21 @@ class LookedAfterEpisode(RecordModel):
             models.CheckConstraint(
                 condition=Q(ceased_on__isnull=True) | Q(ceased_on__gte=models.F("started_on")),
                 name="lac_dates_ordered",
-                violation_error_message=_("The date the episode ceased must be on or after it started"),
+                violation_error_message=_(
+                    "The date the episode ceased must be on or after it started"
+                ),
             ),
             models.CheckConstraint(
                 condition=(Q(ceased_on__isnull=True) & Q(reason_ceased=""))
                 | (Q(ceased_on__isnull=False) & ~Q(reason_ceased="")),
                 name="lac_ceased_date_and_reason",
-                violation_error_message=_("An episode that ceased needs both the date and the reason"),
+                violation_error_message=_(
+                    "An episode that ceased needs both the date and the reason"
+                ),
             ),
             models.UniqueConstraint(
-                fields=["child"], condition=Q(ceased_on__isnull=True, archived_at__isnull=True),
+                fields=["child"],
+                condition=Q(ceased_on__isnull=True, archived_at__isnull=True),
                 name="lac_one_open_episode_per_child",
                 violation_error_message=_("This child already has an open looked-after episode"),
             ),
@@ -480,10 +558,16 @@ class LookedAfterEpisode(RecordModel):
         return f"{self.get_legal_status_display()}, {self.placement_type} from {self.started_on:%d/%m/%Y}"
 
     def clean(self) -> None:
-        _ordered(self.started_on, self.ceased_on, "ceased_on",
-                 _("The date the episode ceased must be on or after it started"))
+        _ordered(
+            self.started_on,
+            self.ceased_on,
+            "ceased_on",
+            _("The date the episode ceased must be on or after it started"),
+        )
         if bool(self.ceased_on) != bool(self.reason_ceased):
-            raise ValidationError({"reason_ceased": _("Give both the date and the reason the episode ceased")})
+            raise ValidationError(
+                {"reason_ceased": _("Give both the date and the reason the episode ceased")}
+            )
 
 
 class PreProceedingsOutcome(models.TextChoices):
@@ -496,11 +580,14 @@ class PreProceedings(RecordModel):
     """The Public Law Outline pre-proceedings stage for a child."""
 
     child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="pre_proceedings")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="pre_proceedings",
-                             null=True, blank=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="pre_proceedings", null=True, blank=True
+    )
     started_on = models.DateField(_("date of the pre-proceedings meeting"))
     ended_on = models.DateField(_("end date"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=20, choices=PreProceedingsOutcome.choices, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=PreProceedingsOutcome.choices, blank=True
+    )
 
     objects = PlanQuerySet.as_manager()
 
@@ -519,8 +606,12 @@ class PreProceedings(RecordModel):
         return f"PLO from {self.started_on:%d/%m/%Y}"
 
     def clean(self) -> None:
-        _ordered(self.started_on, self.ended_on, "ended_on",
-                 _("The end date must be on or after the start date"))
+        _ordered(
+            self.started_on,
+            self.ended_on,
+            "ended_on",
+            _("The end date must be on or after the start date"),
+        )
 
 
 class CourtOrder(models.TextChoices):
@@ -535,11 +626,14 @@ class CourtOrder(models.TextChoices):
 
 class CareProceedings(RecordModel):
     child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="care_proceedings")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="care_proceedings",
-                             null=True, blank=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="care_proceedings", null=True, blank=True
+    )
     issued_on = models.DateField(_("date the application was issued"))
     concluded_on = models.DateField(_("date proceedings concluded"), null=True, blank=True)
-    final_order = models.CharField(_("final order"), max_length=20, choices=CourtOrder.choices, blank=True)
+    final_order = models.CharField(
+        _("final order"), max_length=20, choices=CourtOrder.choices, blank=True
+    )
 
     objects = ArchivableQuerySet.as_manager()
 
@@ -558,8 +652,12 @@ class CareProceedings(RecordModel):
         return f"Care proceedings issued {self.issued_on:%d/%m/%Y}"
 
     def clean(self) -> None:
-        _ordered(self.issued_on, self.concluded_on, "concluded_on",
-                 _("The date proceedings concluded must be on or after they were issued"))
+        _ordered(
+            self.issued_on,
+            self.concluded_on,
+            "concluded_on",
+            _("The date proceedings concluded must be on or after they were issued"),
+        )
 
 
 class VisitKind(models.TextChoices):
@@ -572,13 +670,21 @@ class VisitKind(models.TextChoices):
 
 class Visit(RecordModel):
     child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="visits")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="visits", null=True, blank=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="visits", null=True, blank=True
+    )
     visited_on = models.DateField(_("date of visit"))
     kind = models.CharField(_("kind of visit"), max_length=20, choices=VisitKind.choices)
     seen = models.BooleanField(_("child was seen"))
     seen_alone = models.BooleanField(_("child was seen alone"), default=False)
-    by = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="visits",
-                           verbose_name=_("visiting worker"), null=True, blank=True)
+    by = models.ForeignKey(
+        Worker,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("visiting worker"),
+        null=True,
+        blank=True,
+    )
 
     objects = ArchivableQuerySet.as_manager()
 
@@ -602,4 +708,6 @@ class Visit(RecordModel):
         if self.seen_alone and not self.seen:
             raise ValidationError({"seen_alone": _("A child seen alone must also have been seen")})
         if self.visited_on and self.visited_on > dt.date.today():  # noqa: DTZ011
-            raise ValidationError({"visited_on": _("The date of the visit must be today or in the past")})
+            raise ValidationError(
+                {"visited_on": _("The date of the visit must be today or in the past")}
+            )

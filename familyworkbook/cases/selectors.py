@@ -74,7 +74,9 @@ def get_child_for(user: User, person_id: int) -> Person:
     An adult's id gives 404 like a missing one, so a mistyped address cannot record a
     referral against a parent.
     """
-    return get_object_or_404(Person.objects.visible_to(user).filter(kind__in=CHILD_KINDS), pk=person_id)
+    return get_object_or_404(
+        Person.objects.visible_to(user).filter(kind__in=CHILD_KINDS), pk=person_id
+    )
 
 
 def get_case_for(user: User, case_id: int) -> Case:
@@ -157,11 +159,15 @@ def status_prefetches() -> list[Prefetch]:
             to_attr="open_looked_after",
         ),
         Prefetch(
-            "pre_proceedings", queryset=PreProceedings.objects.open(), to_attr="open_pre_proceedings"
+            "pre_proceedings",
+            queryset=PreProceedings.objects.open(),
+            to_attr="open_pre_proceedings",
         ),
         Prefetch(
             "care_proceedings",
-            queryset=CareProceedings.objects.filter(concluded_on__isnull=True, archived_at__isnull=True),
+            queryset=CareProceedings.objects.filter(
+                concluded_on__isnull=True, archived_at__isnull=True
+            ),
             to_attr="open_care_proceedings",
         ),
     ]
@@ -227,7 +233,9 @@ class FamilyPage:
 def current_memberships(family: Family) -> QuerySet[FamilyMembership]:
     return (
         FamilyMembership.objects.filter(
-            family=family, ended_on__isnull=True, archived_at__isnull=True,
+            family=family,
+            ended_on__isnull=True,
+            archived_at__isnull=True,
             person__archived_at__isnull=True,
         )
         .select_related("person")
@@ -267,9 +275,7 @@ def family_relationships(people: Sequence[Person]) -> list[RelationshipRow]:
 
 
 def _carer_side_rank(rel: Relationship) -> int:
-    return (
-        4 * rel.parental_responsibility + 2 * rel.is_main_carer + (rel.kind in PARENTING_KINDS)
-    )
+    return 4 * rel.parental_responsibility + 2 * rel.is_main_carer + (rel.kind in PARENTING_KINDS)
 
 
 def open_cases_of(user: User, family: Family) -> list[Case]:
@@ -425,8 +431,11 @@ def attach_children(cases: Sequence[Case]) -> None:
         return
     memberships = list(
         FamilyMembership.objects.filter(
-            family_id__in=families, ended_on__isnull=True, archived_at__isnull=True,
-            person__kind__in=CHILD_KINDS, person__archived_at__isnull=True,
+            family_id__in=families,
+            ended_on__isnull=True,
+            archived_at__isnull=True,
+            person__kind__in=CHILD_KINDS,
+            person__archived_at__isnull=True,
         )
         .select_related("person")
         .annotate(last_visit_on=_last_visit_on())
@@ -447,11 +456,7 @@ def my_open_cases(user: User, worker: Worker | None) -> QuerySet[Case]:
     return (
         Case.objects.visible_to(user)
         .open()
-        .filter(
-            Exists(
-                Allocation.objects.current().filter(case=OuterRef("pk"), worker=worker)
-            )
-        )
+        .filter(Exists(Allocation.objects.current().filter(case=OuterRef("pk"), worker=worker)))
         .for_caseload()
         .order_by("opened_on", "pk")
     )
@@ -586,5 +591,3 @@ def open_cases_for_child(user: User, child: Person) -> QuerySet[Case]:
         .select_related("family", "team")
         .order_by("opened_on", "pk")
     )
-
-

@@ -69,6 +69,15 @@ def _edit(record: R, *, by: User, expected_version: int | None, **changes: Any) 
     return fresh
 
 
+def _refuse_stale(record: RecordModel, expected_version: int | None) -> None:
+    """Refuse before any other rule: "someone else changed this" explains a refusal best."""
+    if expected_version is None:
+        return
+    current = type(record)._default_manager.get(pk=record.pk)
+    if current.version != expected_version:
+        raise StaleEditError(current, expected=expected_version, actual=current.version)
+
+
 def _require_child(child: Person) -> None:
     if child.kind not in (PersonKind.CHILD, PersonKind.UNBORN):
         raise ValidationError(_("Statutory episodes are recorded for children only"))
@@ -94,27 +103,40 @@ def open_case(*, family: Family, team: Team, reason: str, opened_on: dt.date, by
         raise ValidationError(
             {"team": _("This family already has an open case with %(team)s") % {"team": team}}
         )
-    return _create(
-        Case(family=family, team=team, reason=reason, opened_on=opened_on), by=by
-    )
+    return _create(Case(family=family, team=team, reason=reason, opened_on=opened_on), by=by)
 
 
 @transaction.atomic
 def close_case(
-    case: Case, *, closed_on: dt.date, closure_reason: str, by: User,
+    case: Case,
+    *,
+    closed_on: dt.date,
+    closure_reason: str,
+    by: User,
     expected_version: int | None = None,
 ) -> Case:
     """Close the case and end every current allocation on the closing date."""
+    _refuse_stale(case, expected_version)
     if not case.is_open:
         raise ValidationError(_("This case is already closed"))
     current = list(case.allocations.current().select_related("worker__user"))
     for allocation in current:
         if allocation.started_on > closed_on:
-            raise ValidationError({"closed_on": _(
-                "The date the case closed must be on or after %(name)s was allocated (%(date)s)"
-            ) % {"name": allocation.worker.name, "date": f"{allocation.started_on:%d/%m/%Y}"}})
-    closed = _edit(case, by=by, expected_version=expected_version,
-                   closed_on=closed_on, closure_reason=closure_reason)
+            raise ValidationError(
+                {
+                    "closed_on": _(
+                        "The date the case closed must be on or after %(name)s was allocated (%(date)s)"
+                    )
+                    % {"name": allocation.worker.name, "date": f"{allocation.started_on:%d/%m/%Y}"}
+                }
+            )
+    closed = _edit(
+        case,
+        by=by,
+        expected_version=expected_version,
+        closed_on=closed_on,
+        closure_reason=closure_reason,
+    )
     for allocation in current:
         _edit(allocation, by=by, expected_version=allocation.version, ended_on=closed_on)
     return closed
@@ -122,24 +144,39 @@ def close_case(
 
 @transaction.atomic
 def allocate_worker(
-    case: Case, *, worker: Worker, role: str, is_lead: bool, started_on: dt.date, by: User,
+    case: Case,
+    *,
+    worker: Worker,
+    role: str,
+    is_lead: bool,
+    started_on: dt.date,
+    by: User,
 ) -> Allocation:
     """Allocate a worker. Making someone lead ends the current lead's allocation that day."""
     if not case.is_open:
         raise ValidationError(_("You cannot allocate a worker to a closed case"))
     if started_on < case.opened_on:
-        raise ValidationError({"started_on": _(
-            "The allocation must start on or after the case opened (%(date)s)"
-        ) % {"date": f"{case.opened_on:%d/%m/%Y}"}})
+        raise ValidationError(
+            {
+                "started_on": _("The allocation must start on or after the case opened (%(date)s)")
+                % {"date": f"{case.opened_on:%d/%m/%Y}"}
+            }
+        )
     if case.allocations.current().filter(worker=worker).exists():
-        raise ValidationError({"worker": _("%(name)s is already allocated to this case") % {
-            "name": worker.name}})
+        raise ValidationError(
+            {"worker": _("%(name)s is already allocated to this case") % {"name": worker.name}}
+        )
     if is_lead:
         for lead in case.allocations.current().filter(is_lead=True):
             if lead.started_on > started_on:
-                raise ValidationError({"started_on": _(
-                    "The new lead must start on or after the current lead started (%(date)s)"
-                ) % {"date": f"{lead.started_on:%d/%m/%Y}"}})
+                raise ValidationError(
+                    {
+                        "started_on": _(
+                            "The new lead must start on or after the current lead started (%(date)s)"
+                        )
+                        % {"date": f"{lead.started_on:%d/%m/%Y}"}
+                    }
+                )
             _edit(lead, by=by, expected_version=lead.version, ended_on=started_on)
     return _create(
         Allocation(case=case, worker=worker, role=role, is_lead=is_lead, started_on=started_on),
@@ -149,14 +186,22 @@ def allocate_worker(
 
 @transaction.atomic
 def end_allocation(
-    allocation: Allocation, *, ended_on: dt.date, by: User, expected_version: int | None = None,
+    allocation: Allocation,
+    *,
+    ended_on: dt.date,
+    by: User,
+    expected_version: int | None = None,
 ) -> Allocation:
+    _refuse_stale(allocation, expected_version)
     if allocation.ended_on is not None:
         raise ValidationError(_("This allocation has already ended"))
     if ended_on < allocation.started_on:
-        raise ValidationError({"ended_on": _(
-            "The allocation must end on or after it started (%(date)s)"
-        ) % {"date": f"{allocation.started_on:%d/%m/%Y}"}})
+        raise ValidationError(
+            {
+                "ended_on": _("The allocation must end on or after it started (%(date)s)")
+                % {"date": f"{allocation.started_on:%d/%m/%Y}"}
+            }
+        )
     return _edit(allocation, by=by, expected_version=expected_version, ended_on=ended_on)
 
 
@@ -165,8 +210,14 @@ def end_allocation(
 
 @transaction.atomic
 def record_referral(
-    *, child: Person, referral_on: dt.date, referral_source: str, by: User,
-    primary_need: str = "", secondary_needs: Iterable[str] = (), referral_nfa: bool = False,
+    *,
+    child: Person,
+    referral_on: dt.date,
+    referral_source: str,
+    by: User,
+    primary_need: str = "",
+    secondary_needs: Iterable[str] = (),
+    referral_nfa: bool = False,
     case: Case | None = None,
 ) -> CinEpisode:
     """Open a new episode of need with the referral that starts it."""
@@ -176,13 +227,21 @@ def record_referral(
         raise ValidationError(_("This child already has an open episode of need"))
     born = child.date_of_birth or child.expected_date_of_birth
     if born and referral_on < born - PRE_BIRTH_LIMIT:
-        raise ValidationError({"referral_on": _(
-            "The referral date cannot be more than 40 weeks before the child's (expected) date of birth"
-        )})
+        raise ValidationError(
+            {
+                "referral_on": _(
+                    "The referral date cannot be more than 40 weeks before the child's (expected) date of birth"
+                )
+            }
+        )
     episode = _create(
         CinEpisode(
-            child=child, case=case, referral_on=referral_on, referral_source=referral_source,
-            primary_need=primary_need, referral_nfa=referral_nfa,
+            child=child,
+            case=case,
+            referral_on=referral_on,
+            referral_source=referral_source,
+            primary_need=primary_need,
+            referral_nfa=referral_nfa,
         ),
         by=by,
     )
@@ -219,19 +278,32 @@ def latest_event_in(episode: CinEpisode) -> tuple[dt.date, str] | None:
 
 @transaction.atomic
 def close_episode(
-    episode: CinEpisode, *, closed_on: dt.date, closure_reason: str, by: User,
+    episode: CinEpisode,
+    *,
+    closed_on: dt.date,
+    closure_reason: str,
+    by: User,
     expected_version: int | None = None,
 ) -> CinEpisode:
     """Close the episode; open CIN and CP plans end on the same day."""
+    _refuse_stale(episode, expected_version)
     if not episode.is_open:
         raise ValidationError(_("This episode of need is already closed"))
     latest = latest_event_in(episode)
     if latest and closed_on < latest[0]:
-        raise ValidationError({"closed_on": _(
-            "The closure date must be on or after %(event)s (%(date)s)"
-        ) % {"event": latest[1], "date": f"{latest[0]:%d/%m/%Y}"}})
-    closed = _edit(episode, by=by, expected_version=expected_version,
-                   closed_on=closed_on, closure_reason=closure_reason)
+        raise ValidationError(
+            {
+                "closed_on": _("The closure date must be on or after %(event)s (%(date)s)")
+                % {"event": latest[1], "date": f"{latest[0]:%d/%m/%Y}"}
+            }
+        )
+    closed = _edit(
+        episode,
+        by=by,
+        expected_version=expected_version,
+        closed_on=closed_on,
+        closure_reason=closure_reason,
+    )
     for plan in [*episode.cin_plans.open(), *episode.cp_plans.open()]:
         _edit(plan, by=by, expected_version=plan.version, ended_on=closed_on)
     return closed
@@ -244,36 +316,56 @@ def _require_open_episode(episode: CinEpisode) -> None:
 
 def _not_before_referral(episode: CinEpisode, on: dt.date, field: str) -> None:
     if on < episode.referral_on:
-        raise ValidationError({field: _(
-            "The date must be on or after the referral date (%(date)s)"
-        ) % {"date": f"{episode.referral_on:%d/%m/%Y}"}})
+        raise ValidationError(
+            {
+                field: _("The date must be on or after the referral date (%(date)s)")
+                % {"date": f"{episode.referral_on:%d/%m/%Y}"}
+            }
+        )
 
 
 @transaction.atomic
 def record_assessment(
-    *, episode: CinEpisode, started_on: dt.date, by: User,
-    authorised_on: dt.date | None = None, factors: Iterable[str] = (),
+    *,
+    episode: CinEpisode,
+    started_on: dt.date,
+    by: User,
+    authorised_on: dt.date | None = None,
+    factors: Iterable[str] = (),
 ) -> Assessment:
     _require_open_episode(episode)
     _not_before_referral(episode, started_on, "started_on")
     return _create(
-        Assessment(episode=episode, started_on=started_on, authorised_on=authorised_on,
-                   factors=list(factors)),
+        Assessment(
+            episode=episode,
+            started_on=started_on,
+            authorised_on=authorised_on,
+            factors=list(factors),
+        ),
         by=by,
     )
 
 
 @transaction.atomic
 def record_s47(
-    *, episode: CinEpisode, started_on: dt.date, by: User,
-    icpc_target_on: dt.date | None = None, icpc_on: dt.date | None = None,
+    *,
+    episode: CinEpisode,
+    started_on: dt.date,
+    by: User,
+    icpc_target_on: dt.date | None = None,
+    icpc_on: dt.date | None = None,
     icpc_not_required: bool = False,
 ) -> Section47:
     _require_open_episode(episode)
     _not_before_referral(episode, started_on, "started_on")
     return _create(
-        Section47(episode=episode, started_on=started_on, icpc_target_on=icpc_target_on,
-                  icpc_on=icpc_on, icpc_not_required=icpc_not_required),
+        Section47(
+            episode=episode,
+            started_on=started_on,
+            icpc_target_on=icpc_target_on,
+            icpc_on=icpc_on,
+            icpc_not_required=icpc_not_required,
+        ),
         by=by,
     )
 
@@ -290,7 +382,11 @@ def icpc_date_for(episode: CinEpisode) -> dt.date | None:
 
 @transaction.atomic
 def record_cp_plan(
-    *, episode: CinEpisode, started_on: dt.date, initial_category: str, by: User,
+    *,
+    episode: CinEpisode,
+    started_on: dt.date,
+    initial_category: str,
+    by: User,
     latest_category: str = "",
 ) -> CpPlan:
     """Start a child protection plan; an open child in need plan ends the same day."""
@@ -300,40 +396,64 @@ def record_cp_plan(
         raise ValidationError(_("This child already has an open child protection plan"))
     for plan in episode.cin_plans.open():
         if plan.started_on > started_on:
-            raise ValidationError({"started_on": _(
-                "The child protection plan must start on or after the child in need plan started (%(date)s)"
-            ) % {"date": f"{plan.started_on:%d/%m/%Y}"}})
+            raise ValidationError(
+                {
+                    "started_on": _(
+                        "The child protection plan must start on or after the child in need plan started (%(date)s)"
+                    )
+                    % {"date": f"{plan.started_on:%d/%m/%Y}"}
+                }
+            )
         _edit(plan, by=by, expected_version=plan.version, ended_on=started_on)
     return _create(
-        CpPlan(episode=episode, started_on=started_on, initial_category=initial_category,
-               latest_category=latest_category or initial_category),
+        CpPlan(
+            episode=episode,
+            started_on=started_on,
+            initial_category=initial_category,
+            latest_category=latest_category or initial_category,
+        ),
         by=by,
     )
 
 
 @transaction.atomic
 def end_cp_plan(
-    plan: CpPlan, *, ended_on: dt.date, by: User, expected_version: int | None = None,
+    plan: CpPlan,
+    *,
+    ended_on: dt.date,
+    by: User,
+    expected_version: int | None = None,
 ) -> CpPlan:
+    _refuse_stale(plan, expected_version)
     if plan.ended_on is not None:
         raise ValidationError(_("This child protection plan has already ended"))
     last_review = plan.reviews.filter(archived_at__isnull=True).order_by("-held_on").first()
     if last_review and ended_on < last_review.held_on:
-        raise ValidationError({"ended_on": _(
-            "The end date must be on or after the last review (%(date)s)"
-        ) % {"date": f"{last_review.held_on:%d/%m/%Y}"}})
+        raise ValidationError(
+            {
+                "ended_on": _("The end date must be on or after the last review (%(date)s)")
+                % {"date": f"{last_review.held_on:%d/%m/%Y}"}
+            }
+        )
     return _edit(plan, by=by, expected_version=expected_version, ended_on=ended_on)
 
 
 @transaction.atomic
 def record_cp_review(
-    *, plan: CpPlan, held_on: dt.date, by: User, latest_category: str = "",
+    *,
+    plan: CpPlan,
+    held_on: dt.date,
+    by: User,
+    latest_category: str = "",
 ) -> CpReview:
     """Record a review conference; it may change the plan's latest category."""
     if plan.ended_on and held_on > plan.ended_on:
-        raise ValidationError({"held_on": _(
-            "The review must be on or before the plan ended (%(date)s)"
-        ) % {"date": f"{plan.ended_on:%d/%m/%Y}"}})
+        raise ValidationError(
+            {
+                "held_on": _("The review must be on or before the plan ended (%(date)s)")
+                % {"date": f"{plan.ended_on:%d/%m/%Y}"}
+            }
+        )
     review = _create(CpReview(plan=plan, held_on=held_on), by=by)
     if latest_category and latest_category != plan.latest_category:
         _edit(plan, by=by, expected_version=plan.version, latest_category=latest_category)
@@ -345,9 +465,11 @@ def record_cin_plan(*, episode: CinEpisode, started_on: dt.date, by: User) -> Ci
     _require_open_episode(episode)
     _not_before_referral(episode, started_on, "started_on")
     if CpPlan.objects.open().filter(episode__child_id=episode.child_id).exists():
-        raise ValidationError(_(
-            "This child has an open child protection plan: end it before starting a child in need plan"
-        ))
+        raise ValidationError(
+            _(
+                "This child has an open child protection plan: end it before starting a child in need plan"
+            )
+        )
     if CinPlan.objects.open().filter(episode__child_id=episode.child_id).exists():
         raise ValidationError(_("This child already has an open child in need plan"))
     return _create(CinPlan(episode=episode, started_on=started_on), by=by)
@@ -355,8 +477,13 @@ def record_cin_plan(*, episode: CinEpisode, started_on: dt.date, by: User) -> Ci
 
 @transaction.atomic
 def end_cin_plan(
-    plan: CinPlan, *, ended_on: dt.date, by: User, expected_version: int | None = None,
+    plan: CinPlan,
+    *,
+    ended_on: dt.date,
+    by: User,
+    expected_version: int | None = None,
 ) -> CinPlan:
+    _refuse_stale(plan, expected_version)
     if plan.ended_on is not None:
         raise ValidationError(_("This child in need plan has already ended"))
     return _edit(plan, by=by, expected_version=expected_version, ended_on=ended_on)
@@ -367,9 +494,18 @@ def end_cin_plan(
 
 @transaction.atomic
 def record_lac_episode(
-    *, child: Person, started_on: dt.date, reason_new_episode: str, legal_status: str,
-    need: str, placement_type: str, by: User, placement_provider: str = "",
-    home_postcode: str = "", placement_postcode: str = "", case: Case | None = None,
+    *,
+    child: Person,
+    started_on: dt.date,
+    reason_new_episode: str,
+    legal_status: str,
+    need: str,
+    placement_type: str,
+    by: User,
+    placement_provider: str = "",
+    home_postcode: str = "",
+    placement_postcode: str = "",
+    case: Case | None = None,
 ) -> LookedAfterEpisode:
     """Start a looked-after episode. An open episode ends the same day with reason X1.
 
@@ -380,25 +516,45 @@ def record_lac_episode(
     _require_open_case_of(child, case)
     current = LookedAfterEpisode.objects.open().filter(child=child).first()
     if current is None and reason_new_episode != ReasonNewEpisode.S:
-        raise ValidationError({"reason_new_episode": _(
-            "Select 'Started to be looked after': this child has no open looked-after episode"
-        )})
+        raise ValidationError(
+            {
+                "reason_new_episode": _(
+                    "Select 'Started to be looked after': this child has no open looked-after episode"
+                )
+            }
+        )
     if current is not None:
         if reason_new_episode == ReasonNewEpisode.S:
-            raise ValidationError({"reason_new_episode": _(
-                "This child is already looked after: select what changed"
-            )})
+            raise ValidationError(
+                {"reason_new_episode": _("This child is already looked after: select what changed")}
+            )
         if started_on < current.started_on:
-            raise ValidationError({"started_on": _(
-                "The new episode must start on or after the current one started (%(date)s)"
-            ) % {"date": f"{current.started_on:%d/%m/%Y}"}})
-        _edit(current, by=by, expected_version=current.version,
-              ceased_on=started_on, reason_ceased=ReasonEpisodeCeased.X1)
+            raise ValidationError(
+                {
+                    "started_on": _(
+                        "The new episode must start on or after the current one started (%(date)s)"
+                    )
+                    % {"date": f"{current.started_on:%d/%m/%Y}"}
+                }
+            )
+        _edit(
+            current,
+            by=by,
+            expected_version=current.version,
+            ceased_on=started_on,
+            reason_ceased=ReasonEpisodeCeased.X1,
+        )
     return _create(
         LookedAfterEpisode(
-            child=child, case=case, started_on=started_on, reason_new_episode=reason_new_episode,
-            legal_status=legal_status, need=need, placement_type=placement_type,
-            placement_provider=placement_provider, home_postcode=home_postcode,
+            child=child,
+            case=case,
+            started_on=started_on,
+            reason_new_episode=reason_new_episode,
+            legal_status=legal_status,
+            need=need,
+            placement_type=placement_type,
+            placement_provider=placement_provider,
+            home_postcode=home_postcode,
             placement_postcode=placement_postcode,
         ),
         by=by,
@@ -407,22 +563,40 @@ def record_lac_episode(
 
 @transaction.atomic
 def end_lac_episode(
-    episode: LookedAfterEpisode, *, ceased_on: dt.date, reason_ceased: str, by: User,
+    episode: LookedAfterEpisode,
+    *,
+    ceased_on: dt.date,
+    reason_ceased: str,
+    by: User,
     expected_version: int | None = None,
 ) -> LookedAfterEpisode:
+    _refuse_stale(episode, expected_version)
     if episode.ceased_on is not None:
         raise ValidationError(_("This looked-after episode has already ended"))
     if reason_ceased == ReasonEpisodeCeased.X1:
-        raise ValidationError({"reason_ceased": _(
-            "To change legal status or placement, record a new looked-after episode"
-        )})
-    return _edit(episode, by=by, expected_version=expected_version,
-                 ceased_on=ceased_on, reason_ceased=reason_ceased)
+        raise ValidationError(
+            {
+                "reason_ceased": _(
+                    "To change legal status or placement, record a new looked-after episode"
+                )
+            }
+        )
+    return _edit(
+        episode,
+        by=by,
+        expected_version=expected_version,
+        ceased_on=ceased_on,
+        reason_ceased=reason_ceased,
+    )
 
 
 @transaction.atomic
 def record_plo(
-    *, child: Person, started_on: dt.date, by: User, case: Case | None = None,
+    *,
+    child: Person,
+    started_on: dt.date,
+    by: User,
+    case: Case | None = None,
 ) -> PreProceedings:
     _require_child(child)
     _require_open_case_of(child, case)
@@ -433,9 +607,14 @@ def record_plo(
 
 @transaction.atomic
 def end_plo(
-    plo: PreProceedings, *, ended_on: dt.date, outcome: str, by: User,
+    plo: PreProceedings,
+    *,
+    ended_on: dt.date,
+    outcome: str,
+    by: User,
     expected_version: int | None = None,
 ) -> PreProceedings:
+    _refuse_stale(plo, expected_version)
     if plo.ended_on is not None:
         raise ValidationError(_("Pre-proceedings have already ended"))
     return _edit(plo, by=by, expected_version=expected_version, ended_on=ended_on, outcome=outcome)
@@ -443,7 +622,11 @@ def end_plo(
 
 @transaction.atomic
 def record_proceedings(
-    *, child: Person, issued_on: dt.date, by: User, case: Case | None = None,
+    *,
+    child: Person,
+    issued_on: dt.date,
+    by: User,
+    case: Case | None = None,
 ) -> CareProceedings:
     _require_child(child)
     _require_open_case_of(child, case)
@@ -456,24 +639,48 @@ def record_proceedings(
 
 @transaction.atomic
 def conclude_proceedings(
-    proceedings: CareProceedings, *, concluded_on: dt.date, final_order: str, by: User,
+    proceedings: CareProceedings,
+    *,
+    concluded_on: dt.date,
+    final_order: str,
+    by: User,
     expected_version: int | None = None,
 ) -> CareProceedings:
+    _refuse_stale(proceedings, expected_version)
     if proceedings.concluded_on is not None:
         raise ValidationError(_("These proceedings have already concluded"))
-    return _edit(proceedings, by=by, expected_version=expected_version,
-                 concluded_on=concluded_on, final_order=final_order)
+    return _edit(
+        proceedings,
+        by=by,
+        expected_version=expected_version,
+        concluded_on=concluded_on,
+        final_order=final_order,
+    )
 
 
 @transaction.atomic
 def record_visit(
-    *, child: Person, visited_on: dt.date, kind: str, seen: bool, by: User,
-    seen_alone: bool = False, visitor: Worker | None = None, case: Case | None = None,
+    *,
+    child: Person,
+    visited_on: dt.date,
+    kind: str,
+    seen: bool,
+    by: User,
+    seen_alone: bool = False,
+    visitor: Worker | None = None,
+    case: Case | None = None,
 ) -> Visit:
     _require_child(child)
     _require_open_case_of(child, case)
     return _create(
-        Visit(child=child, case=case, visited_on=visited_on, kind=kind, seen=seen,
-              seen_alone=seen_alone, by=visitor),
+        Visit(
+            child=child,
+            case=case,
+            visited_on=visited_on,
+            kind=kind,
+            seen=seen,
+            seen_alone=seen_alone,
+            by=visitor,
+        ),
         by=by,
     )

@@ -58,17 +58,27 @@ def my_caseload(request: HttpRequest) -> HttpResponse:
     selectors.attach_children(page.object_list)
     for case in page.object_list:
         case.my_allocation = selectors.my_role_on(case, worker) if worker else None
-    return render(request, "cases/my_caseload.html", {
-        "worker": worker, "page_obj": page, "counts": selectors.caseload_counts(cases, worker),
-    })
+    return render(
+        request,
+        "cases/my_caseload.html",
+        {
+            "worker": worker,
+            "page_obj": page,
+            "counts": selectors.caseload_counts(cases, worker),
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET"])
 def team_caseloads(request: HttpRequest) -> HttpResponse:
-    return render(request, "cases/team_caseloads.html", {
-        "teams": selectors.teams_with_counts(request.user),
-    })
+    return render(
+        request,
+        "cases/team_caseloads.html",
+        {
+            "teams": selectors.teams_with_counts(request.user),
+        },
+    )
 
 
 @login_required
@@ -78,11 +88,16 @@ def team_caseload(request: HttpRequest, team_id: int) -> HttpResponse:
     cases = selectors.team_open_cases(request.user, team)
     page = _paginate(request, cases)
     selectors.attach_children(page.object_list)
-    return render(request, "cases/team_caseload.html", {
-        "team": team, "page_obj": page,
-        "workers": selectors.team_worker_caseloads(request.user, team),
-        "open_cases": page.paginator.count,
-    })
+    return render(
+        request,
+        "cases/team_caseload.html",
+        {
+            "team": team,
+            "page_obj": page,
+            "workers": selectors.team_worker_caseloads(request.user, team),
+            "open_cases": page.paginator.count,
+        },
+    )
 
 
 # --- Cases and allocation ------------------------------------------------------------------
@@ -131,8 +146,11 @@ def allocate(request: HttpRequest, case_id: int) -> HttpResponse:
         success=_("Worker allocated"),
         success_url=case.get_absolute_url(),
         template="cases/allocate.html",
-        context={"case": case, "family": case.family,
-                 "current": case.allocations.current().select_related("worker__user")},
+        context={
+            "case": case,
+            "family": case.family,
+            "current": case.allocations.current().select_related("worker__user"),
+        },
     )
 
 
@@ -149,6 +167,9 @@ def end_allocation(request: HttpRequest, allocation_id: int) -> HttpResponse:
         success=_("Allocation ended"),
         success_url=allocation.case.get_absolute_url(),
         template="cases/end_allocation.html",
-        context={"allocation": allocation, "case": allocation.case,
-                 "family": allocation.case.family},
+        context={
+            "allocation": allocation,
+            "case": allocation.case,
+            "family": allocation.case.family,
+        },
     )

@@ -7,10 +7,12 @@ saved is refused rather than silently overwriting their change.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
@@ -38,6 +40,33 @@ class AdminModelForm(forms.ModelForm):
     default_renderer = ADMIN_RENDERER
 
 
+class _RendersWithAdminTemplates:
+    """A widget that, given no renderer, uses Django's templates rather than the GOV.UK ones.
+
+    The admin's related-field wrapper (the "+" and pencil links) renders the widget it wraps
+    without passing a renderer, which would fall back to the GOV.UK renderer.
+    """
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> Any:
+        return super().render(name, value, attrs, renderer or ADMIN_RENDERER)  # type: ignore[misc]
+
+
+@functools.cache
+def _admin_rendered(widget_class: type) -> type:
+    return type(widget_class.__name__, (_RendersWithAdminTemplates, widget_class), {})
+
+
+class AdminRenderingMixin:
+    """For every admin here: forms, widgets and the action bar render with Django's templates."""
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        widget = getattr(formfield, "widget", None)
+        if isinstance(widget, RelatedFieldWidgetWrapper):
+            widget.widget.__class__ = _admin_rendered(type(widget.widget))
+        return formfield
+
+
 class RecordAdminForm(AdminModelForm):
     """Carries the version the page was opened at, so a stale save is refused."""
 
@@ -55,8 +84,10 @@ class RecordAdminForm(AdminModelForm):
             current = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
             if current is not None and current.version != opened:
                 raise ValidationError(
-                    _("%(who)s changed this record after you opened it. Nothing has been saved: "
-                      "reload the page to see their change, then make yours again.")
+                    _(
+                        "%(who)s changed this record after you opened it. Nothing has been saved: "
+                        "reload the page to see their change, then make yours again."
+                    )
                     % {"who": current.modified_by or _("Someone else")}
                 )
         return data
@@ -66,7 +97,7 @@ class AdminActionForm(admin.helpers.ActionForm):
     default_renderer = ADMIN_RENDERER
 
 
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(AdminRenderingMixin, admin.ModelAdmin):
     """Base admin for RecordModel: audit fields read-only, no delete, stamped saves."""
 
     form = RecordAdminForm
@@ -79,14 +110,16 @@ class RecordAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:
-            obj.save_checked(by=request.user, expected_version=form.cleaned_data.get("opened_version"))
+            obj.save_checked(
+                by=request.user, expected_version=form.cleaned_data.get("opened_version")
+            )
         else:
             obj.stamp(request.user)
             obj.save()
 
 
 @admin.register(User)
-class FamilyWorkbookUserAdmin(UserAdmin):
+class FamilyWorkbookUserAdmin(AdminRenderingMixin, UserAdmin):
     list_display = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
     list_filter = ("is_active", "is_staff", "is_superuser", "groups")
     search_fields = ("username", "first_name", "last_name", "email")
@@ -146,8 +179,16 @@ class WorkerAdmin(RecordAdmin):
 class PostAdminForm(RecordAdminForm):
     class Meta:
         model = Post
-        fields = ("role", "organisation", "fte", "teams", "holder", "vacant_since",
-                  "established_on", "disestablished_on")
+        fields = (
+            "role",
+            "organisation",
+            "fte",
+            "teams",
+            "holder",
+            "vacant_since",
+            "established_on",
+            "disestablished_on",
+        )
 
     def clean_teams(self) -> Any:
         teams = self.cleaned_data["teams"]
@@ -165,8 +206,15 @@ class PostAdminForm(RecordAdminForm):
 @admin.register(Post)
 class PostAdmin(RecordAdmin):
     form = PostAdminForm
-    list_display = ("__str__", "role", "organisation", "fte", "holder", "vacant_since",
-                    "disestablished_on")
+    list_display = (
+        "__str__",
+        "role",
+        "organisation",
+        "fte",
+        "holder",
+        "vacant_since",
+        "disestablished_on",
+    )
     list_filter = ("role", "organisation", "teams")
     search_fields = ("holder__user__first_name", "holder__user__last_name")
     list_select_related = ("organisation", "holder__user")

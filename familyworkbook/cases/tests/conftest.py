@@ -13,7 +13,11 @@ from familyworkbook.people.models import Person, PersonKind
 
 def on(name: str, day: dt.date) -> dict[str, str]:
     """POST data for a GOV.UK date input."""
-    return {f"{name}_day": str(day.day), f"{name}_month": str(day.month), f"{name}_year": str(day.year)}
+    return {
+        f"{name}_day": str(day.day),
+        f"{name}_month": str(day.month),
+        f"{name}_year": str(day.year),
+    }
 
 
 def post_data(**fields: Any) -> dict[str, Any]:
@@ -39,3 +43,11 @@ def ava(smith_family) -> Person:
 def ava_episode(smith_case, ava) -> CinEpisode:
     """Ava's open episode of need (referral 1 Sep 2025, opened with the Smiths' case)."""
     return CinEpisode.objects.get(child=ava, closed_on__isnull=True)
+
+
+@pytest.fixture
+def anon():
+    """A client nobody has signed in to (the `client` fixture is the one `sam_client` signs in)."""
+    from django.test import Client
+
+    return Client()

@@ -31,26 +31,41 @@ def give_history(fam, cases) -> None:
     children = list(fam.members.filter(kind=PersonKind.CHILD))
     for i, child in enumerate(children):
         old = CinEpisode.objects.create(
-            child=child, referral_on=dt.date(2022, 1, 10), referral_source="1A",
-            closed_on=dt.date(2022, 6, 1), closure_reason="RC8",
+            child=child,
+            referral_on=dt.date(2022, 1, 10),
+            referral_source="1A",
+            closed_on=dt.date(2022, 6, 1),
+            closure_reason="RC8",
         )
-        CinPlan.objects.create(episode=old, started_on=dt.date(2022, 2, 1), ended_on=dt.date(2022, 6, 1))
+        CinPlan.objects.create(
+            episode=old, started_on=dt.date(2022, 2, 1), ended_on=dt.date(2022, 6, 1)
+        )
         current = child.cin_episodes.filter(closed_on__isnull=True).first()
         if current is None:
             continue
         if i % 2:
-            CpPlan.objects.create(episode=current, started_on=dt.date(2025, 9, 15),
-                                  initial_category="NEG", latest_category="NEG")
+            CpPlan.objects.create(
+                episode=current,
+                started_on=dt.date(2025, 9, 15),
+                initial_category="NEG",
+                latest_category="NEG",
+            )
         else:
             CinPlan.objects.create(episode=current, started_on=dt.date(2025, 9, 15))
         LookedAfterEpisode.objects.create(
-            child=child, started_on=dt.date(2025, 10, 1), reason_new_episode="S",
-            legal_status="C1", need="N1", placement_type="U4",
+            child=child,
+            started_on=dt.date(2025, 10, 1),
+            reason_new_episode="S",
+            legal_status="C1",
+            need="N1",
+            placement_type="U4",
         )
         PreProceedings.objects.create(child=child, started_on=dt.date(2025, 10, 2))
         CareProceedings.objects.create(child=child, issued_on=dt.date(2025, 10, 3))
         for day in (5, 12, 19):
-            Visit.objects.create(child=child, visited_on=dt.date(2025, 10, day), kind="cin", seen=True)
+            Visit.objects.create(
+                child=child, visited_on=dt.date(2025, 10, day), kind="cin", seen=True
+            )
 
 
 @pytest.fixture
@@ -62,8 +77,9 @@ def big_family(north, south, sam, priya, dana, mo):
         builders.case(fam, south, lead=priya, with_episodes=False),
         builders.case(fam, extra, lead=mo, with_episodes=False),
     ]
-    Allocation.objects.create(case=cases[0], worker=dana, role=Role.DA_SURVIVOR_WORKER,
-                              started_on=dt.date(2025, 9, 2))
+    Allocation.objects.create(
+        case=cases[0], worker=dana, role=Role.DA_SURVIVOR_WORKER, started_on=dt.date(2025, 9, 2)
+    )
     give_history(fam, cases)
     return fam
 
@@ -110,8 +126,9 @@ def test_archived_family_is_404(sam_client, smith_family, sam):
 
 
 def test_family_page_shows_members_cases_and_actions(sam_client, smith_case, dana):
-    Allocation.objects.create(case=smith_case, worker=dana, role=Role.DA_SURVIVOR_WORKER,
-                              started_on=dt.date(2025, 9, 3))
+    Allocation.objects.create(
+        case=smith_case, worker=dana, role=Role.DA_SURVIVOR_WORKER, started_on=dt.date(2025, 9, 3)
+    )
     fam = smith_case.family
     response = sam_client.get(reverse("cases:family", args=[fam.pk]))
     html = response.content.decode()
@@ -123,7 +140,7 @@ def test_family_page_shows_members_cases_and_actions(sam_client, smith_case, dan
     assert "North Family Safeguarding Team" in html
     # Lead first, then the adult specialist.
     assert html.index("Sam Okafor") < html.index("Dana Price")
-    assert f'{reverse("people:add_person")}?family={fam.pk}' in html
+    assert f"{reverse('people:add_person')}?family={fam.pk}" in html
     assert reverse("people:add_member", args=[fam.pk]) in html
     assert reverse("cases:open_case", args=[fam.pk]) in html
     assert reverse("cases:allocate", args=[smith_case.pk]) in html
@@ -143,11 +160,20 @@ def test_family_page_statuses_at_a_glance(sam_client, smith_case, ava_episode):
     leo = fam.members.filter(kind=PersonKind.CHILD).exclude(pk=ava_episode.child_id).get()
     url = reverse("cases:family", args=[fam.pk])
     assert sam_client.get(url).content.decode().count(">Referral<") == 2
-    CpPlan.objects.create(episode=ava_episode, started_on=dt.date(2025, 9, 20),
-                          initial_category="NEG", latest_category="EMO")
-    LookedAfterEpisode.objects.create(child=leo, started_on=dt.date(2025, 10, 1),
-                                      reason_new_episode="S", legal_status="C2", need="N1",
-                                      placement_type="U4")
+    CpPlan.objects.create(
+        episode=ava_episode,
+        started_on=dt.date(2025, 9, 20),
+        initial_category="NEG",
+        latest_category="EMO",
+    )
+    LookedAfterEpisode.objects.create(
+        child=leo,
+        started_on=dt.date(2025, 10, 1),
+        reason_new_episode="S",
+        legal_status="C2",
+        need="N1",
+        placement_type="U4",
+    )
     PreProceedings.objects.create(child=leo, started_on=dt.date(2025, 10, 2))
     html = sam_client.get(url).content.decode()
     assert "CP plan: Emotional abuse" in html
@@ -158,15 +184,21 @@ def test_family_page_statuses_at_a_glance(sam_client, smith_case, ava_episode):
 
 def test_family_page_tags_a_re_referral(sam_client, smith_family, north, sam):
     ava = smith_family.members.filter(kind=PersonKind.CHILD).order_by("date_of_birth").first()
-    CinEpisode.objects.create(child=ava, referral_on=dt.date(2025, 1, 5), referral_source="6",
-                              closed_on=dt.date(2025, 3, 1), closure_reason="RC8")
+    CinEpisode.objects.create(
+        child=ava,
+        referral_on=dt.date(2025, 1, 5),
+        referral_source="6",
+        closed_on=dt.date(2025, 3, 1),
+        closure_reason="RC8",
+    )
     builders.case(smith_family, north, lead=sam)
     html = sam_client.get(reverse("cases:family", args=[smith_family.pk])).content.decode()
     assert html.count("Re-referral") == 1
 
 
-def test_family_page_query_count_does_not_grow(client, sam, smith_case, big_family,
-                                               django_assert_num_queries):
+def test_family_page_query_count_does_not_grow(
+    client, sam, smith_case, big_family, django_assert_num_queries
+):
     client.force_login(sam.user)
     small = queries_for(client, reverse("cases:family", args=[smith_case.family_id]))
     assert small <= 16
@@ -185,8 +217,13 @@ def test_person_page_shows_details_and_statutory_sections(sam_client, ava_episod
     assert ava.la_child_id in html
     assert "White British" in html
     assert "No disability" in html
-    for name in ["record_assessment", "record_s47", "record_cin_plan", "record_cp_plan",
-                 "close_episode"]:
+    for name in [
+        "record_assessment",
+        "record_s47",
+        "record_cin_plan",
+        "record_cp_plan",
+        "close_episode",
+    ]:
         assert reverse(f"cases:{name}", args=[ava_episode.pk]) in html
     for name in ["record_lac_episode", "record_plo", "record_proceedings", "record_visit"]:
         assert reverse(f"cases:{name}", args=[ava.pk]) in html
@@ -196,8 +233,14 @@ def test_person_page_shows_details_and_statutory_sections(sam_client, ava_episod
 
 
 def test_person_page_never_shows_a_protected_address(sam_client, ava, sam):
-    Address.objects.create(person=ava, line_1="1 Refuge Road", town="Ely", postcode="CB7 4AA",
-                           from_date=dt.date(2025, 1, 1), protected=True)
+    Address.objects.create(
+        person=ava,
+        line_1="1 Refuge Road",
+        town="Ely",
+        postcode="CB7 4AA",
+        from_date=dt.date(2025, 1, 1),
+        protected=True,
+    )
     html = sam_client.get(reverse("cases:person", args=[ava.pk])).content.decode()
     assert "Protected address – not shown" in html
     assert "Refuge Road" not in html
@@ -205,8 +248,13 @@ def test_person_page_never_shows_a_protected_address(sam_client, ava, sam):
 
 
 def test_person_page_shows_an_ordinary_address(sam_client, ava):
-    Address.objects.create(person=ava, line_1="2 Market Street", town="Wisbech",
-                           postcode="PE13 1AA", from_date=dt.date(2025, 1, 1))
+    Address.objects.create(
+        person=ava,
+        line_1="2 Market Street",
+        town="Wisbech",
+        postcode="PE13 1AA",
+        from_date=dt.date(2025, 1, 1),
+    )
     html = sam_client.get(reverse("cases:person", args=[ava.pk])).content.decode()
     assert "2 Market Street" in html
     assert "Protected address" not in html
@@ -221,8 +269,9 @@ def test_adult_page_has_no_statutory_sections(sam_client, smith_family):
     assert html.count(">Child<") == 2
 
 
-def test_person_page_query_count_does_not_grow(client, sam, smith_case, big_family, ava,
-                                               django_assert_num_queries):
+def test_person_page_query_count_does_not_grow(
+    client, sam, smith_case, big_family, ava, django_assert_num_queries
+):
     client.force_login(sam.user)
     small = queries_for(client, reverse("cases:person", args=[ava.pk]))
     assert small <= 17
@@ -279,13 +328,20 @@ def _cases_for(worker, team, n):
         fam = builders.family(f"Load{i}", children=2, adults=1)
         c = builders.case(fam, team, lead=worker)
         ava = fam.members.filter(kind=PersonKind.CHILD).first()
-        Visit.objects.create(child=ava, case=c, visited_on=dt.date(2025, 10, 1), kind="cin", seen=True)
-        CpPlan.objects.create(episode=ava.cin_episodes.get(), started_on=dt.date(2025, 9, 10),
-                              initial_category="PHY", latest_category="PHY")
+        Visit.objects.create(
+            child=ava, case=c, visited_on=dt.date(2025, 10, 1), kind="cin", seen=True
+        )
+        CpPlan.objects.create(
+            episode=ava.cin_episodes.get(),
+            started_on=dt.date(2025, 9, 10),
+            initial_category="PHY",
+            latest_category="PHY",
+        )
 
 
-def test_my_caseload_query_count_does_not_grow(client, sam, priya, north, south,
-                                               django_assert_num_queries):
+def test_my_caseload_query_count_does_not_grow(
+    client, sam, priya, north, south, django_assert_num_queries
+):
     _cases_for(sam, north, 3)
     _cases_for(priya, south, 15)
     client.force_login(sam.user)
@@ -331,8 +387,9 @@ def test_team_caseload_puts_unallocated_cases_first(sam_client, north, sam, mo, 
     assert workers == {"Sam Okafor": (1, 1), "Mo Reid": (0, 0)}
 
 
-def test_team_caseload_query_count_does_not_grow(client, sam, priya, north, south, mo,
-                                                 django_assert_num_queries):
+def test_team_caseload_query_count_does_not_grow(
+    client, sam, priya, north, south, mo, django_assert_num_queries
+):
     _cases_for(sam, north, 3)
     _cases_for(priya, south, 15)
     client.force_login(mo.user)
