@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "familyworkbook.core",
     "familyworkbook.teams",
     "familyworkbook.people",
