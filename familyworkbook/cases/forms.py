@@ -172,6 +172,7 @@ class AllocateForm(GovukForm):
         # Workers in the case's team first, then everyone else (adult specialists may serve it).
         self.fields["worker"].queryset = (
             Worker.objects.filter(archived_at__isnull=True, left_on__isnull=True)
+            .exclude(pk__in=Allocation.objects.current().filter(case=case).values("worker"))
             .select_related("user")
             .annotate(in_team=Exists(in_team))
             .order_by("-in_team", "user__last_name", "user__first_name", "pk")

@@ -201,7 +201,7 @@ def test_allocate_needs_sign_in_and_404s(anon, sam_client, smith_case):
 
 
 def test_allocate_lists_the_teams_workers_first_with_their_role(
-    sam_client, smith_case, priya, mo, dana
+    sam_client, smith_case, sam, priya, mo, dana
 ):
     response = sam_client.get(allocate_url(smith_case))
     html = response.content.decode()
@@ -211,6 +211,7 @@ def test_allocate_lists_the_teams_workers_first_with_their_role(
     assert workers.index(priya) == len(workers) - 1  # South only: after everyone in North
     assert "Mo Reid (Team manager)" in html
     assert "Priya Shah (Social worker) – another team" in html
+    assert sam not in workers  # already allocated
 
 
 def test_allocate_a_co_worker(sam_client, smith_case, dana, sam):
@@ -254,7 +255,7 @@ def test_making_someone_lead_reallocates(sam_client, smith_case, mo, sam):
         ),
         (
             {"worker": "sam", "started_on": dt.date(2025, 9, 10)},
-            "Sam Okafor is already allocated to this case",
+            "Select the worker",
         ),
         ({"worker": "mo", "is_lead": "on", "started_on": dt.date(2025, 9, 1)}, None),
     ],

@@ -145,6 +145,8 @@ def test_family_page_shows_members_cases_and_actions(sam_client, smith_case, dan
     assert reverse("cases:open_case", args=[fam.pk]) in html
     assert reverse("cases:allocate", args=[smith_case.pk]) in html
     assert reverse("cases:close_case", args=[smith_case.pk]) in html
+    membership = fam.memberships.first()
+    assert reverse("people:end_membership", args=[membership.pk]) in html
     assert ">Add a child<" in html and ">Allocate a worker<" in html and ">Close case<" in html
 
 
@@ -398,3 +400,14 @@ def test_team_caseload_query_count_does_not_grow(
     with django_assert_num_queries(small):
         response = client.get(reverse("cases:team_caseload", args=[south.pk]))
     assert response.context["open_cases"] == 15
+
+
+def test_team_caseloads_query_count_does_not_grow_with_teams(
+    client, sam, dana, smith_case, django_assert_num_queries
+):
+    client.force_login(sam.user)
+    one_team = queries_for(client, reverse("cases:team_caseloads"))
+    client.force_login(dana.user)
+    with django_assert_num_queries(one_team):
+        response = client.get(reverse("cases:team_caseloads"))
+    assert len(response.context["teams"]) == 2
