@@ -7,7 +7,10 @@ are read-only, and saves are stamped and version-checked (see `teams.admin.Recor
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from familyworkbook.cases.models import (
     Allocation,
@@ -85,7 +88,7 @@ class EpisodeSecondaryNeedAdmin(AdminRenderingMixin, admin.ModelAdmin):
     form = AdminModelForm
     action_form = AdminActionForm
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
