@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,17 +39,25 @@ class GovukDateInput(forms.MultiWidget):
         return [None, None, None]
 
 
+def _message(template: Any, label: Any, lower: bool = False) -> str:
+    thing = str(label)
+    return str(template) % {"thing": thing[:1].lower() + thing[1:] if lower else thing}
+
+
+_lazy_message = lazy(_message, str)
+
+
 class GovukDateField(forms.MultiValueField):
     """A date typed as day, month and year, with GOV.UK error messages naming what is wrong."""
 
     widget = GovukDateInput
 
     def __init__(self, *, label: str, **kwargs: Any) -> None:
-        self.thing = str(label)
+        # Messages stay lazy so they are translated in the language of each request.
         error_messages = {
-            "required": _("Enter %(thing)s") % {"thing": self.thing.lower()},
-            "incomplete": _("%(thing)s must include a day, month and year") % {"thing": self.thing},
-            "invalid": _("%(thing)s must be a real date") % {"thing": self.thing},
+            "required": _lazy_message(_("Enter %(thing)s"), label, lower=True),
+            "incomplete": _lazy_message(_("%(thing)s must include a day, month and year"), label),
+            "invalid": _lazy_message(_("%(thing)s must be a real date"), label),
         }
         error_messages.update(kwargs.pop("error_messages", {}))
         fields = (forms.CharField(), forms.CharField(), forms.CharField())
