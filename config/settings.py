@@ -87,6 +87,10 @@ INSTALLED_APPS = [
     "familyworkbook.cases",
     "familyworkbook.demo",
     "familyworkbook.audit",
+    "familyworkbook.access",
+    "familyworkbook.workbook",
+    "familyworkbook.measures",
+    "familyworkbook.returns",
 ]
 
 MIDDLEWARE = [

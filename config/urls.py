@@ -14,6 +14,10 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("people/", include("familyworkbook.people.urls")),
     path("record/", include("familyworkbook.cases.urls")),
+    path("access/", include("familyworkbook.access.urls")),
+    path("workbook/", include("familyworkbook.workbook.urls")),
+    path("measures/", include("familyworkbook.measures.urls")),
+    path("returns/", include("familyworkbook.returns.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
