@@ -121,6 +121,11 @@ def hash_document(values: Mapping[str, Any]) -> dict[str, Any]:
     """
     actor_id = values["actor_id"]
     ip = values["ip"]
+    if ip not in (None, ""):
+        try:
+            ip = str(ipaddress.ip_address(ip))
+        except ValueError:
+            ip = str(ip)  # not an address: hash it as stored, so a tampered row just mismatches
     return {
         "v": FORMAT_VERSION,
         "sequence": int(values["sequence"]),
@@ -132,7 +137,7 @@ def hash_document(values: Mapping[str, Any]) -> dict[str, Any]:
         "target_id": values["target_id"],
         "target_label": values["target_label"],
         "data": values["data"],
-        "ip": None if ip in (None, "") else str(ipaddress.ip_address(ip)),
+        "ip": None if ip in (None, "") else ip,
         "user_agent": values["user_agent"],
         "request_id": values["request_id"],
         "prev_hash": values["prev_hash"],

@@ -158,6 +158,8 @@ def ensure(connection: BaseDatabaseWrapper) -> list[str]:
 
 def remove(connection: BaseDatabaseWrapper) -> None:
     """Drop the guards. Only for `flush` and tests, inside a transaction that restores them."""
+    if not _tables_exist(connection):
+        return
     with connection.cursor() as cursor:
         for name, (table, _sql) in _triggers(connection).items():
             if connection.vendor == "postgresql":

@@ -23,7 +23,10 @@ def signed_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
 def signed_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     from familyworkbook.audit.services import record
 
-    # user is None when someone who was not signed in visits the sign-out page.
+    # user is None when someone who was not signed in visits the sign-out page: nothing
+    # happened to any account, so there is nothing to record.
+    if user is None:
+        return
     record(actor=user, verb=Verb.SIGNED_OUT, request=request)
 
 

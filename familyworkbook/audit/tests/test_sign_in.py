@@ -62,3 +62,9 @@ def test_signing_out_is_recorded(client, sam):
         (Verb.SIGNED_IN, sam.user.pk),
         (Verb.SIGNED_OUT, sam.user.pk),
     ]
+
+
+def test_signing_out_when_not_signed_in_records_nothing(client, db):
+    client.post("/sign-out/")
+
+    assert not AuditEvent.objects.exists()

@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from familyworkbook import audit
 from familyworkbook.audit.models import AuditEvent
@@ -143,3 +144,18 @@ def test_exit_status_is_1_from_the_command_line(chain):
         verify()
 
     assert broken.value.returncode == 1
+
+
+def test_a_row_too_damaged_to_read_is_a_broken_link_not_a_crash(chain):
+    with guards_dropped():
+        if connection.vendor == "sqlite":
+            # SQLite stores any text in a datetime column; this one cannot be a date.
+            raw(
+                "UPDATE audit_auditevent SET occurred_at = '2025-13-45 10:00:00' WHERE sequence = 4"
+            )
+        else:
+            # PostgreSQL's types refuse unreadable values, so damage is a plain mismatch.
+            raw("UPDATE audit_auditevent SET ip = '10.0.0.9' WHERE sequence = 4")
+
+    with pytest.raises(CommandError, match=rf"at sequence 4 \(event id {chain[3].pk}\)"):
+        verify()

@@ -8,6 +8,7 @@ Exit status 0 means intact; 1 means broken, with the first broken link named.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -72,7 +73,7 @@ class Command(BaseCommand):
         expected_sequence = start
         last: dict[str, Any] | None = None
         at_head: dict[str, Any] | None = None
-        for event in events.iterator(chunk_size=CHUNK_SIZE):
+        for event in self._read(events):
             problem = self._problem(event, expected_sequence, expected_prev)
             if problem:
                 raise CommandError(
@@ -92,6 +93,39 @@ class Command(BaseCommand):
         self._check_guards(database)
         span = f" from sequence {start}" if start > 1 else ""
         self.stdout.write(f"Audit chain intact: {checked} events{span}")
+
+    @staticmethod
+    def _read(events: Any) -> Iterator[dict[str, Any]]:
+        """Yield events; a row too damaged to read is a broken link, not a crash.
+
+        Rows arrive in chunks and SQLite's driver converts a whole chunk at once, so on a
+        failure the rows after the last good one are read one by one to name the culprit.
+        """
+        rows = events.iterator(chunk_size=CHUNK_SIZE)
+        before: dict[str, Any] | None = None
+        while True:
+            try:
+                event = next(rows)
+            except StopIteration:
+                return
+            except (ValueError, TypeError) as exc:
+                after = before["sequence"] if before else 0
+                candidates = events.filter(sequence__gt=after).values_list("sequence", "id")
+                for sequence, event_id in candidates.iterator(chunk_size=CHUNK_SIZE):
+                    try:
+                        events.filter(sequence=sequence).get()
+                    except (ValueError, TypeError) as damaged:
+                        raise CommandError(
+                            f"Audit chain broken at sequence {sequence} (event id {event_id}): "
+                            f"the event cannot be read ({damaged}), so it was altered after "
+                            "it was written."
+                        ) from damaged
+                raise CommandError(
+                    f"Audit chain broken after sequence {after}: an event cannot be read "
+                    f"({exc}), so it was altered after it was written."
+                ) from exc
+            before = event
+            yield event
 
     @staticmethod
     def _problem(event: dict[str, Any], expected_sequence: int, expected_prev: str) -> str:
