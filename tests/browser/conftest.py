@@ -91,8 +91,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     return report
 
 
-def assert_accessible(page: Page) -> None:
-    """Run axe-core on the page as it is now; fail listing each WCAG A/AA violation."""
+def axe_violations(page: Page) -> list[str]:
+    """Run axe-core on the page as it is now; one line per WCAG A/AA violation (empty if none)."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate(
@@ -102,14 +102,20 @@ def assert_accessible(page: Page) -> None:
         })""",
         WCAG_TAGS,
     )
-    violations = result["violations"]
+    lines = []
+    for v in result["violations"]:
+        targets = ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+        more = f" (+{len(v['nodes']) - 5} more)" if len(v["nodes"]) > 5 else ""
+        lines.append(f"- {v['id']} [{v['impact']}] {v['help']}: {targets}{more}")
+    return lines
+
+
+def assert_accessible(page: Page) -> None:
+    """Fail listing each WCAG A/AA violation axe-core finds on the page as it is now."""
+    violations = axe_violations(page)
     if violations:
-        lines = [f"{len(violations)} accessibility violation(s) on {page.url}:"]
-        for v in violations:
-            targets = ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
-            more = f" (+{len(v['nodes']) - 5} more)" if len(v["nodes"]) > 5 else ""
-            lines.append(f"- {v['id']} [{v['impact']}] {v['help']}: {targets}{more}")
-        pytest.fail("\n".join(lines), pytrace=False)
+        heading = f"{len(violations)} accessibility violation(s) on {page.url}:"
+        pytest.fail("\n".join([heading, *violations]), pytrace=False)
 
 
 def sign_in(page: Page, username: str, password: str) -> None:
