@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",
+    "django_tasks",
+    "django_tasks_db",
     "familyworkbook.core",
     "familyworkbook.teams",
     "familyworkbook.people",
@@ -192,3 +194,16 @@ LOGGING = {
 
 # How many rows a list page shows before it pages.
 PAGE_SIZE = env_int("FWB_PAGE_SIZE", default=50, minimum=5)
+
+# Background work (django-tasks with its database backend: no extra broker for one council).
+# `manage.py db_worker` runs the queue; FWB_TASKS_IMMEDIATE=true runs tasks in the request
+# instead (tests and the demo), which needs no worker process.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_bool("FWB_TASKS_IMMEDIATE", default=False)
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
