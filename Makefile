@@ -106,6 +106,8 @@ $(STAMP_FRONTEND): $(STAMP_NPM) scripts/build_frontend.py $(STAMP_PY)
 
 # --- the product ------------------------------------------------------------------------
 
+# The demo runs background tasks in the request, so it needs no `manage.py db_worker` beside it.
+run: export FWB_TASKS_IMMEDIATE ?= true
 run: setup
 	@$(MANAGE) seed_demo --families $(FAMILIES) --seed $(SEED) --if-empty
 	@echo
