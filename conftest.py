@@ -62,7 +62,23 @@ def smith_case(smith_family, north, sam):
     return builders.case(smith_family, north, lead=sam)
 
 
+def sign_in(client, who):
+    """Sign `who` (a Worker or a User) in on the test client, as the product's sign-in would.
+
+    Every test signs in through this one function, so when sign-in gains steps (a second
+    factor), tests keep exercising the real session state instead of bypassing it.
+    """
+    user = getattr(who, "user", who)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def signed_in():
+    """`signed_in(client, worker)` returns the client signed in as that worker."""
+    return sign_in
+
+
 @pytest.fixture
 def sam_client(client, sam):
-    client.force_login(sam.user)
-    return client
+    return sign_in(client, sam)
