@@ -301,30 +301,61 @@ def render(s: Summary) -> str:
     row("Visits", c["visits"], "the last six months")
 
     sh, cl = s.shares, s.caseload
+
+    def mix(label: str, achieved: str, pilot: str) -> None:
+        lines.append(f"  {label:<44}{achieved:>20}  {pilot}")
+
+    def pcts(*keys: str) -> str:
+        return " / ".join(pct(sh[key]) for key in keys)
+
     lines += [
         "",
-        "  Case mix achieved                               SEED-NUMBERS.md §A (May-Jul 2020)",
-        f"    Open children on CIN / CP / looked after  {pct(sh['cin']):>4} / {pct(sh['cp']):>3} / {pct(sh['cla']):>3}"
-        f"     53% / 34% / 13%   ({n(c['open_children_assessment'])} more being assessed)",
-        f"    PLO, share of open cases                  {pct(sh['plo']):>4}                about 5%",
-        f"    Re-referrals, referrals in the last year  {pct(sh['re_referral']):>4}                58-62% "
-        f"({n(c['referrals_year'])} referrals)",
-        f"    Primary need N1 (abuse or neglect)        {pct(sh['n1']):>4}                84-90%",
-        f"    Secondary DA / MH / SM / abuse or neglect {pct(sh['secondary_DA']):>4} / {pct(sh['secondary_MH'])}"
-        f" / {pct(sh['secondary_SM'])} / {pct(sh['secondary_ABN'])}   25% / 27% / 19% / 27%",
-        f"    Secondary LD / young carer / physical     {pct(sh['secondary_LD']):>4} / {pct(sh['secondary_YC'])}"
-        f" / {pct(sh['secondary_PD'])}      5% / 3% / 6%",
-        f"    Average age of open children              {sh['average_age']:>4.1f}                6.3-6.8",
-        f"    CP plan length at closure (weeks)         {sh['cp_weeks_at_closure']:>4.0f}                36-48",
-        f"    Open cases with domestic abuse (3B)       {pct(sh['domestic_abuse']):>4}                "
-        "about 44% (Hertfordshire)",
-        f"    Open FST cases with DA survivor worker    {pct(sh['specialist_da_survivor']):>4}                about 35%",
-        f"      ... DA perpetrator / substance / MH     {pct(sh['specialist_da_perpetrator']):>4} / "
-        f"{pct(sh['specialist_substance_misuse'])} / {pct(sh['specialist_mental_health'])}      "
-        "about 15% / 10% / 5%",
-        f"    Lead caseload, children per worker        {cl['mean']:>4.1f}                "
-        f"about 15, range 6-27 (here {cl['min']}-{cl['max']})",
-        f"    Open cases of the demo social worker      {cl['demo_cases']:>4}",
-        "",
+        f"  {'Case mix achieved':<44}{'Here':>20}  Pilot (SEED-NUMBERS.md §A, May-Jul 2020)",
     ]
+    lines.append(f"  {'-' * 44}{'-' * 20}  {'-' * 40}")
+    mix("Open children: CIN plan / CP plan / in care", pcts("cin", "cp", "cla"), "53% / 34% / 13%")
+    mix("  still being assessed", n(c["open_children_assessment"]), "")
+    mix("Open cases in pre-proceedings (PLO)", pct(sh["plo"]), "about 5%")
+    mix(
+        "Re-referrals (of referrals in the last year)",
+        pct(sh["re_referral"]),
+        f"58-62% (here {n(c['referrals_year'])} referrals)",
+    )
+    mix("Primary need N1, abuse or neglect", pct(sh["n1"]), "84-90%")
+    mix(
+        "Secondary needs: DA / MH / SM / abuse",
+        pcts("secondary_DA", "secondary_MH", "secondary_SM", "secondary_ABN"),
+        "25% / 27% / 19% / 27%",
+    )
+    mix(
+        "  learning dis. / young carer / physical",
+        pcts("secondary_LD", "secondary_YC", "secondary_PD"),
+        "5% / 3% / 6%",
+    )
+    mix("Average age of open children", f"{sh['average_age']:.1f}", "6.3-6.8")
+    mix("CP plan length at closure, weeks", f"{sh['cp_weeks_at_closure']:.0f}", "36-48")
+    mix(
+        "Open cases with domestic abuse (3B)",
+        pct(sh["domestic_abuse"]),
+        "about 44% (Hertfordshire)",
+    )
+    mix(
+        "Open FST cases with a DA survivor worker",
+        pct(sh["specialist_da_survivor"]),
+        "about 35%",
+    )
+    mix(
+        "  DA perpetrator / substance / mental health",
+        pcts(
+            "specialist_da_perpetrator", "specialist_substance_misuse", "specialist_mental_health"
+        ),
+        "about 15% / 10% / 5%",
+    )
+    mix(
+        "Children per lead worker: mean (range)",
+        f"{cl['mean']:.1f} ({cl['min']}-{cl['max']})",
+        "about 15 (6-27)",
+    )
+    mix("Open cases of the demo social worker", n(cl["demo_cases"]), "about 15")
+    lines.append("")
     return "\n".join(lines)

@@ -1,4 +1,5 @@
-"""A medium county (200 families) lands near the pilot's case mix (SEED-NUMBERS.md §A).
+"""A medium county (200 families): near the pilot's case mix (SEED-NUMBERS.md §A), and the
+rarer records a small county may not have (children leaving care, safe addresses).
 
 Bounds are wide enough for any seed at this size, but narrow enough to fail if a share
 drifts to something the pilot never saw.
@@ -10,8 +11,17 @@ import datetime as dt
 
 from django.test import TestCase, override_settings
 
+from familyworkbook.cases.models import Assessment, CpPlan, LookedAfterEpisode, Visit
 from familyworkbook.demo import summary
 from familyworkbook.demo.seeding import seed_county
+from familyworkbook.demo.tests import rules
+from familyworkbook.people.models import (
+    Address,
+    AddressKind,
+    MembershipKind,
+    PersonKind,
+    Relationship,
+)
 
 ANCHOR = dt.date(2026, 11, 1)
 
@@ -61,3 +71,40 @@ class CaseMixTests(TestCase):
     def test_the_demo_social_worker_holds_about_fifteen_cases(self) -> None:
         assert 10 <= self.summary.caseload["demo_cases"] <= 15
         assert 4 <= self.summary.caseload["mean"] <= 20
+
+    def test_the_rarer_records_keep_the_rules_too(self) -> None:
+        left_care = LookedAfterEpisode.objects.filter(ceased_on__isnull=False).exclude(
+            reason_ceased="X1"
+        )
+        assert left_care.exists()
+        assert LookedAfterEpisode.objects.filter(reason_new_episode__in=["L", "P", "B"]).exists()
+        assert rules.looked_after_problems() == []
+        assert rules.episode_problems(ANCHOR) == []
+        assert rules.record_problems(ANCHOR) == []
+
+    def test_a_few_survivors_live_at_a_protected_safe_address(self) -> None:
+        protected = Address.objects.filter(protected=True).select_related("person")
+        assert protected.filter(person__kind=PersonKind.ADULT).exists()
+        for address in protected:
+            assert address.kind == AddressKind.SAFE and address.to_date is None
+            family = address.person.memberships.get().family
+            factors = Assessment.objects.filter(episode__case__family=family).values_list(
+                "factors", flat=True
+            )
+            assert any("3B" in f for f in factors), "only families with domestic abuse"
+            if address.person.kind == PersonKind.ADULT:
+                # The former partner has left the household and keeps the old home address.
+                ex = Relationship.objects.get(person=address.person, kind="ex_partner").other
+                assert ex.memberships.get().kind == MembershipKind.NETWORK
+                assert ex.addresses.get().protected is False
+
+    def test_the_rule_checks_catch_broken_records(self) -> None:
+        plan = CpPlan.objects.order_by("pk").first()
+        CpPlan.objects.filter(pk=plan.pk).update(started_on=plan.started_on + dt.timedelta(days=1))
+        assert any("(2885)" in problem for problem in rules.episode_problems(ANCHOR))
+        moved = LookedAfterEpisode.objects.exclude(reason_new_episode="S").order_by("pk").first()
+        LookedAfterEpisode.objects.filter(pk=moved.pk).update(reason_new_episode="S")
+        assert any("X1" in problem for problem in rules.looked_after_problems())
+        visit = Visit.objects.order_by("pk").first()
+        Visit.objects.filter(pk=visit.pk).update(visited_on=ANCHOR + dt.timedelta(days=1))
+        assert any(f"visit {visit.pk}:" in problem for problem in rules.record_problems(ANCHOR))
