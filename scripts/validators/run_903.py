@@ -1,0 +1,132 @@
+"""Check an SSDA903 return (a folder of CSVs) with csc-validator-be-903, in a form CI can use.
+
+Run it with .venv-validators/bin/python (Python 3.11, pandas 1.x; see setup.sh), never in the
+Django process: the package configures logging and prints on import.
+
+    .venv-validators/bin/python scripts/validators/run_903.py DIR --year 2026 --la E10000003 \
+        [--prev LAST_YEAR_DIR] [--ignore 392a,...] [--rules 101,142]
+
+Year and LA may also come from SSDA903_YEAR and SSDA903_LA. Prints one line per flagged row,
+then `ERRORS: n`. Exit status: 0 when there are no errors, 1 when there are, 2 when the files
+cannot be read.
+
+Semantics (STATUTORY-RETURNS.md section 3):
+- Every flagged row counts: the package has no error/query split.
+- A rule that throws counts as an error, except 231 and 233, which read columns that do not exist
+  and so crash on every input.
+- Each CSV is recognised by its exact column set, not its name. A table with no CSV is treated as
+  present but empty, as in a complete return (SSDA903_NO_FILL=1 leaves it out, so the rules that
+  need it are skipped).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import logging
+import os
+import sys
+import warnings
+from pathlib import Path
+
+ALWAYS_CRASH = {"231", "233"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--year", default=os.environ.get("SSDA903_YEAR"))
+    parser.add_argument("--la", default=os.environ.get("SSDA903_LA"))
+    parser.add_argument("--prev", type=Path, help="last year's return, for the year-on-year rules")
+    parser.add_argument("--ignore", default="", help="comma-separated rule codes not to count")
+    parser.add_argument("--rules", help="comma-separated rule codes to run (default: all)")
+    args = parser.parse_args(argv)
+    if not args.year or not args.la:
+        print("UNREADABLE: give --year (e.g. 2026) and --la (ONS code, e.g. E10000003)")
+        return 2
+
+    warnings.simplefilter("ignore")
+    logging.disable(logging.CRITICAL)  # the package logs every rule at INFO
+    from lac_validator import lac_validator
+    from lac_validator.config import column_names
+    from lac_validator.rules.ruleset_utils import get_year_ruleset
+    from lac_validator.types import UploadedFile
+
+    logging.disable(logging.CRITICAL)
+
+    def read(folder: Path, description: str) -> list[UploadedFile]:
+        files = []
+        present: set[str] = set()
+        for path in sorted(folder.glob("*.csv")):
+            content = path.read_bytes()
+            header = content.decode("utf-8-sig").splitlines()[0:1]
+            columns = {c.strip().upper() for c in header[0].split(",")} if header else set()
+            for table, expected in column_names.items():
+                if columns == set(expected):
+                    present.add(table)
+            files.append(
+                UploadedFile(name=str(path), description=description, file_content=content)
+            )
+        if os.environ.get("SSDA903_NO_FILL") != "1":
+            for table, expected in column_names.items():
+                if table not in present and table != "DoLo":
+                    empty = (",".join(expected) + "\n").encode()
+                    files.append(
+                        UploadedFile(
+                            name=f"{table}_empty.csv", description=description, file_content=empty
+                        )
+                    )
+        return files
+
+    if not args.folder.is_dir():
+        print(f"UNREADABLE: {args.folder} is not a folder")
+        return 2
+    files = read(args.folder, "This year")
+    if args.prev:
+        files += read(args.prev, "Prev year")
+
+    registry = get_year_ruleset(str(args.year))
+    if args.rules:
+        wanted = {code.strip() for code in args.rules.split(",")}
+        registry = {code: rule for code, rule in registry.items() if str(code) in wanted}
+    ignored = {code.strip() for code in args.ignore.split(",") if code.strip()}
+    try:
+        # Some rules print() their working: keep it out of the report.
+        with contextlib.redirect_stdout(io.StringIO()):
+            validator = lac_validator.LacValidator(
+                {"collectionYear": str(args.year), "localAuthority": args.la}, files, registry
+            )
+    except Exception as error:
+        print(f"UNREADABLE: {type(error).__name__}: {error}")
+        return 2
+
+    errors: list[str] = []
+    for table, frame in validator.ds_results.items():
+        if table == "metadata" or not hasattr(frame, "columns"):
+            continue
+        for column in [c for c in frame.columns if str(c).startswith("ERR_")]:
+            code = column[4:]
+            if code in ignored:
+                continue
+            message = getattr(registry.get(code), "message", "") or ""
+            for _, row in frame[frame[column] == True].iterrows():  # noqa: E712 - pandas
+                child = row.get("CHILD", "?")
+                errors.append(f"{code} {table} {child}: {message}")
+    crashed = [str(c) for c in validator.fails if str(c) not in ALWAYS_CRASH | ignored]
+    for code in crashed:
+        message = getattr(registry.get(code), "message", "") or ""
+        errors.append(f"{code} (return): rule crashed, counted as an error ({message})")
+
+    for line in errors:
+        print(f"ERROR {line}")
+    print(
+        f"RULES: {len(validator.dones)} run, {len(validator.skips)} skipped,"
+        f" {len(validator.fails)} crashed ({len(crashed)} counted)"
+    )
+    print(f"ERRORS: {len(errors)}")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
