@@ -711,3 +711,4 @@ class Visit(RecordModel):
             raise ValidationError(
                 {"visited_on": _("The date of the visit must be today or in the past")}
             )
+from familyworkbook.cases.lac_models import *  # noqa: E402,F401,F403
