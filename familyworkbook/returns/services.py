@@ -1,0 +1,70 @@
+"""Exporting returns: statutory disclosures to the DfE, so each is a service and audited.
+
+Each export builds the return from the record, refuses when the record would give an invalid
+return (naming the child, the field and the rule), and otherwise writes the file(s) and one
+audit event (verb exported) in the same transaction as nothing else: the event is the record
+that the council disclosed these children's data, to whom and why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from familyworkbook import audit
+from familyworkbook.returns.cin import CinCensus, build_cin_census
+from familyworkbook.returns.periods import CollectionYear
+from familyworkbook.returns.problems import ExportRefusedError, Problem
+
+RECIPIENT = "Department for Education"
+LAWFUL_BASIS = "Children Act 1989 s.83; Education Act 1996 s.537A (statutory return)"
+
+
+def _audit_export(*, by: Any, label: str, data: dict[str, Any]) -> None:
+    audit.record(
+        actor=by,
+        verb=audit.Verb.EXPORTED,
+        label=label,
+        data={
+            "recipient": RECIPIENT,
+            "purpose": label,
+            "lawful_basis": LAWFUL_BASIS,
+            **data,
+        },
+    )
+
+
+def _check(problems: list[Problem], force: bool) -> None:
+    if problems and not force:
+        raise ExportRefusedError(problems)
+
+
+@transaction.atomic
+def export_cin_census(*, by: Any, year: int, out: Path, force: bool = False) -> CinCensus:
+    """Write the CIN census for the year ending 31 March `year` to `out`.
+
+    Raises ExportRefusedError, writing nothing, if the record would break a DfE rule; with
+    force=True writes it anyway (the caller shows the problems).
+    """
+    census = build_cin_census(CollectionYear(year))
+    _check(census.problems, force)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(census.xml)
+    _audit_export(
+        by=by,
+        label=f"CIN census {census.year.label}",
+        data={
+            "return": "cin_census",
+            "year": year,
+            "la": settings.COUNCIL_DFE_LA_NUMBER,
+            "children": census.children,
+            "episodes": census.episodes,
+            "problems": len(census.problems),
+            "sha256": hashlib.sha256(census.xml).hexdigest(),
+        },
+    )
+    return census
