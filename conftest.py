@@ -27,29 +27,46 @@ def south(db):
 
 @pytest.fixture
 def sam(north):
-    return builders.worker("sam", role=Role.SOCIAL_WORKER, teams=[north], first_name="Sam", last_name="Okafor")
+    return builders.worker(
+        "sam", role=Role.SOCIAL_WORKER, teams=[north], first_name="Sam", last_name="Okafor"
+    )
 
 
 @pytest.fixture
 def priya(south):
-    return builders.worker("priya", role=Role.SOCIAL_WORKER, teams=[south], first_name="Priya", last_name="Shah")
+    return builders.worker(
+        "priya", role=Role.SOCIAL_WORKER, teams=[south], first_name="Priya", last_name="Shah"
+    )
 
 
 @pytest.fixture
 def mo(north):
-    return builders.worker("mo", role=Role.TEAM_MANAGER, teams=[north], first_name="Mo", last_name="Reid")
+    return builders.worker(
+        "mo", role=Role.TEAM_MANAGER, teams=[north], first_name="Mo", last_name="Reid"
+    )
 
 
 @pytest.fixture
 def dana(north, south):
-    return builders.worker("dana", role=Role.DA_SURVIVOR_WORKER, teams=[north, south],
-                           first_name="Dana", last_name="Price")
+    return builders.worker(
+        "dana",
+        role=Role.DA_SURVIVOR_WORKER,
+        teams=[north, south],
+        first_name="Dana",
+        last_name="Price",
+    )
 
 
 @pytest.fixture
 def ada(db):
-    return builders.worker("ada", role=Role.SYSTEM_ADMIN, is_staff=True, is_superuser=True,
-                           first_name="Ada", last_name="Admin")
+    return builders.worker(
+        "ada",
+        role=Role.SYSTEM_ADMIN,
+        is_staff=True,
+        is_superuser=True,
+        first_name="Ada",
+        last_name="Admin",
+    )
 
 
 @pytest.fixture

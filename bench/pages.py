@@ -122,8 +122,10 @@ def main() -> int:
             "max_queries": max(query_counts),
         }
         results.append(row)
-        print(f"{name:14} median {row['median_ms']:7.1f} ms   p95 {row['p95_ms']:7.1f} ms   "
-              f"queries ≤ {row['max_queries']}")
+        print(
+            f"{name:14} median {row['median_ms']:7.1f} ms   p95 {row['p95_ms']:7.1f} ms   "
+            f"queries ≤ {row['max_queries']}"
+        )
     out = ROOT / "bench" / "results" / "pages.json"
     history = json.loads(out.read_text()) if out.exists() else []
     history.append({"at": time.strftime("%Y-%m-%dT%H:%M:%S"), "results": results})

@@ -225,18 +225,39 @@ class PlacementType(models.TextChoices):
     R2 = "R2", _("NHS or health trust or other establishment providing medical or nursing care")
     R3 = "R3", _("Family centre or mother and baby unit")
     R5 = "R5", _("Young offender institution or prison")
-    S1 = "S1", _("All residential schools, except where dual-registered as a school and children's home")
+    S1 = (
+        "S1",
+        _("All residential schools, except where dual-registered as a school and children's home"),
+    )
     T0 = "T0", _("Temporary placement: all types of temporary move")
     T1 = "T1", _("Temporary periods in hospital")
     T2 = "T2", _("Temporary absences of the child on holiday")
     T3 = "T3", _("Temporary accommodation whilst normal foster carer(s) is/are on holiday")
     T4 = "T4", _("Temporary accommodation of seven days or less")
     U1 = "U1", _("Foster placement with relative(s) or friend(s): long-term fostering")
-    U2 = "U2", _("Foster placement with relative(s) or friend(s) who is/are also an approved adopter(s): fostering for adoption or concurrent planning")
-    U3 = "U3", _("Foster placement with relative(s) or friend(s): not long-term or FFA/concurrent planning")
+    U2 = (
+        "U2",
+        _(
+            "Foster placement with relative(s) or friend(s) who is/are also an approved adopter(s): fostering for adoption or concurrent planning"
+        ),
+    )
+    U3 = (
+        "U3",
+        _(
+            "Foster placement with relative(s) or friend(s): not long-term or FFA/concurrent planning"
+        ),
+    )
     U4 = "U4", _("Foster placement with other foster carer(s): long-term fostering")
-    U5 = "U5", _("Foster placement with other foster carer(s) who is/are also an approved adopter(s): fostering for adoption or concurrent planning")
-    U6 = "U6", _("Foster placement with other foster carer(s): not long-term or FFA/concurrent planning")
+    U5 = (
+        "U5",
+        _(
+            "Foster placement with other foster carer(s) who is/are also an approved adopter(s): fostering for adoption or concurrent planning"
+        ),
+    )
+    U6 = (
+        "U6",
+        _("Foster placement with other foster carer(s): not long-term or FFA/concurrent planning"),
+    )
     Z11 = "Z11", _("Other placements: living independently")
     Z12 = "Z12", _("Other placements: other arrangements")
     Z13 = "Z13", _("Other placements: unregulated")
@@ -259,12 +280,37 @@ class ReasonEpisodeCeased(models.TextChoices):
     E3 = "E3", _("Care taken over by another local authority in the UK")
     E4A = "E4A", _("Returned home to live with parent(s) as part of the care planning process")
     E4B = "E4B", _("Returned home to live with parent(s) not as part of the care planning process")
-    E13 = "E13", _("Left care to live with parent(s), relative(s), or other person(s) with no parental responsibility")
+    E13 = (
+        "E13",
+        _(
+            "Left care to live with parent(s), relative(s), or other person(s) with no parental responsibility"
+        ),
+    )
     E41 = "E41", _("Residence order or child arrangements order granted")
-    E45 = "E45", _("Special guardianship order made to former foster carer(s), who was/are a relative(s) or friend(s)")
-    E46 = "E46", _("Special guardianship order made to former foster carer(s), other than relative(s) or friend(s)")
-    E47 = "E47", _("Special guardianship order made to carer(s), other than former foster carer(s), who was/are a relative(s) or friend(s)")
-    E48 = "E48", _("Special guardianship order made to carer(s), other than former foster carer(s), other than relative(s) or friend(s)")
+    E45 = (
+        "E45",
+        _(
+            "Special guardianship order made to former foster carer(s), who was/are a relative(s) or friend(s)"
+        ),
+    )
+    E46 = (
+        "E46",
+        _(
+            "Special guardianship order made to former foster carer(s), other than relative(s) or friend(s)"
+        ),
+    )
+    E47 = (
+        "E47",
+        _(
+            "Special guardianship order made to carer(s), other than former foster carer(s), who was/are a relative(s) or friend(s)"
+        ),
+    )
+    E48 = (
+        "E48",
+        _(
+            "Special guardianship order made to carer(s), other than former foster carer(s), other than relative(s) or friend(s)"
+        ),
+    )
     E5 = "E5", _("Moved into independent living arrangement with supportive accommodation")
     E6 = "E6", _("Moved into independent living arrangement without formalised support")
     E7 = "E7", _("Transferred to residential care funded by adult social care")

@@ -27,9 +27,24 @@ class GovukDateInput(forms.MultiWidget):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         widgets = {
-            "day": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-2"}),
-            "month": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-2"}),
-            "year": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-4"}),
+            "day": forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "class": "govuk-input govuk-date-input__input govuk-input--width-2",
+                }
+            ),
+            "month": forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "class": "govuk-input govuk-date-input__input govuk-input--width-2",
+                }
+            ),
+            "year": forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "class": "govuk-input govuk-date-input__input govuk-input--width-4",
+                }
+            ),
         }
         super().__init__(widgets, attrs)
 
@@ -62,8 +77,11 @@ class GovukDateField(forms.MultiValueField):
         error_messages.update(kwargs.pop("error_messages", {}))
         fields = (forms.CharField(), forms.CharField(), forms.CharField())
         super().__init__(
-            fields=fields, label=label, error_messages=error_messages,
-            require_all_fields=False, **kwargs,
+            fields=fields,
+            label=label,
+            error_messages=error_messages,
+            require_all_fields=False,
+            **kwargs,
         )
 
     def compress(self, data_list: list[Any]) -> dt.date | None:
@@ -92,6 +110,8 @@ class GovukModelForm(forms.ModelForm):
         for name, field in list(self.fields.items()):
             if isinstance(field, forms.DateField) and not isinstance(field, GovukDateField):
                 self.fields[name] = GovukDateField(
-                    label=field.label, required=field.required, help_text=field.help_text,
+                    label=field.label,
+                    required=field.required,
+                    help_text=field.help_text,
                     initial=field.initial,
                 )

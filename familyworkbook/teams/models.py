@@ -106,7 +106,9 @@ class TeamKind(models.TextChoices):
 class TeamQuerySet(models.QuerySet["Team"]):
     def of_user(self, user: User) -> TeamQuerySet:
         """Teams served by a post the user holds now."""
-        return self.filter(posts__holder__user=user, posts__disestablished_on__isnull=True).distinct()
+        return self.filter(
+            posts__holder__user=user, posts__disestablished_on__isnull=True
+        ).distinct()
 
 
 class Team(RecordModel):
@@ -170,7 +172,12 @@ class Role(models.TextChoices):
 
     @classmethod
     def case_holders(cls) -> set[str]:
-        return {cls.SOCIAL_WORKER, cls.SENIOR_PRACTITIONER, cls.CONSULTANT_SOCIAL_WORKER, cls.TEAM_MANAGER}
+        return {
+            cls.SOCIAL_WORKER,
+            cls.SENIOR_PRACTITIONER,
+            cls.CONSULTANT_SOCIAL_WORKER,
+            cls.TEAM_MANAGER,
+        }
 
 
 class EmploymentType(models.TextChoices):
@@ -196,7 +203,9 @@ class Worker(RecordModel):
         _("Social Work England number"), max_length=9, blank=True, validators=[swe_number_validator]
     )
     employment_type = models.CharField(
-        _("employment type"), max_length=20, choices=EmploymentType.choices,
+        _("employment type"),
+        max_length=20,
+        choices=EmploymentType.choices,
         default=EmploymentType.PERMANENT,
     )
     started_on = models.DateField(_("started on"), null=True, blank=True)
@@ -216,7 +225,9 @@ class Worker(RecordModel):
 
     def clean(self) -> None:
         social_work_roles = {
-            Role.SOCIAL_WORKER, Role.SENIOR_PRACTITIONER, Role.TEAM_MANAGER,
+            Role.SOCIAL_WORKER,
+            Role.SENIOR_PRACTITIONER,
+            Role.TEAM_MANAGER,
             Role.CONSULTANT_SOCIAL_WORKER,
         }
         if (
@@ -225,7 +236,11 @@ class Worker(RecordModel):
             and not self.swe_number
         ):
             raise ValidationError(
-                {"swe_number": _("Enter the Social Work England number for a registered social worker")}
+                {
+                    "swe_number": _(
+                        "Enter the Social Work England number for a registered social worker"
+                    )
+                }
             )
 
 
@@ -239,7 +254,10 @@ class Post(RecordModel):
         Organisation, on_delete=models.PROTECT, related_name="posts", verbose_name=_("employer")
     )
     fte = models.DecimalField(
-        _("full-time equivalent"), max_digits=3, decimal_places=2, default=Decimal("1.00"),
+        _("full-time equivalent"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("1.00"),
         validators=[MinValueValidator(Decimal("0.10")), MaxValueValidator(Decimal("1.00"))],
     )
     teams = models.ManyToManyField(Team, related_name="posts", verbose_name=_("teams served"))
