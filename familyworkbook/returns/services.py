@@ -8,6 +8,7 @@ that the council disclosed these children's data, to whom and why.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from familyworkbook import audit
 from familyworkbook.returns.cin import CinCensus, build_cin_census
 from familyworkbook.returns.periods import CollectionYear
 from familyworkbook.returns.problems import ExportRefusedError, Problem
+from familyworkbook.returns.ssda903 import COLUMNS, FILE_NAMES, Ssda903, build_ssda903
 
 RECIPIENT = "Department for Education"
 LAWFUL_BASIS = "Children Act 1989 s.83; Education Act 1996 s.537A (statutory return)"
@@ -68,3 +70,44 @@ def export_cin_census(*, by: Any, year: int, out: Path, force: bool = False) -> 
         },
     )
     return census
+
+
+def write_ssda903_tables(result: Ssda903, out: Path) -> dict[str, int]:
+    """Write every table as UTF-8 CSV (all tables, even empty ones); return rows per file."""
+    out.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    for table, columns in COLUMNS.items():
+        name = FILE_NAMES[table]
+        with (out / name).open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(result.tables[table])
+        counts[name] = len(result.tables[table])
+    return counts
+
+
+@transaction.atomic
+def export_ssda903(
+    *, by: Any, year: int, out: Path, force: bool = False
+) -> tuple[Ssda903, dict[str, int]]:
+    """Write the SSDA903 tables for the year ending 31 March `year` into the folder `out`."""
+    result = build_ssda903(CollectionYear(year))
+    _check(result.problems, force)
+    counts = write_ssda903_tables(result, out)
+    digest = hashlib.sha256()
+    for name in sorted(counts):
+        digest.update((out / name).read_bytes())
+    _audit_export(
+        by=by,
+        label=f"SSDA903 {result.year.label}",
+        data={
+            "return": "ssda903",
+            "year": year,
+            "la": settings.COUNCIL_ONS_CODE,
+            "children": result.children,
+            "rows": counts,
+            "problems": len(result.problems),
+            "sha256": digest.hexdigest(),
+        },
+    )
+    return result, counts
