@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class AccessConfig(AppConfig):
     name = "familyworkbook.access"
     label = "access"
+
+    def ready(self) -> None:
+        """Fill the registry every `visible_to(user)` reads (decision: access-policy-registry)."""
+        from familyworkbook.access import policy
+        from familyworkbook.core import scoping
+
+        scoping.register("people.family", policy.families)
+        scoping.register("people.person", policy.people)
+        scoping.register("people.address", policy.addresses)
+        scoping.register("cases.case", policy.cases)
+        scoping.register_check(policy.NOTICE_PROTECTED, policy.may_be_told_of_protected)
+        scoping.register_check(policy.SEE_WHO_HAS_SEEN, policy.may_see_who_has_seen)

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from familyworkbook.core import scoping
 from familyworkbook.core.codes import (
     AbuseCategory,
     AssessmentFactor,
@@ -66,10 +67,8 @@ class CaseQuerySet(ArchivableQuerySet):
         return self.filter(closed_on__isnull=True, archived_at__isnull=True)
 
     def visible_to(self, user) -> CaseQuerySet:  # type: ignore[no-untyped-def]
-        """Cases this user may see. Until the access policy lands: any signed-in worker."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(archived_at__isnull=True)
+        """Cases this user may see: the access policy decides (`core.scoping`, `access.policy`)."""
+        return scoping.scope(self.filter(archived_at__isnull=True), user)
 
     def allocated_to(self, worker: Worker) -> CaseQuerySet:
         return self.filter(
@@ -711,4 +710,6 @@ class Visit(RecordModel):
             raise ValidationError(
                 {"visited_on": _("The date of the visit must be today or in the past")}
             )
+
+
 from familyworkbook.cases.lac_models import *  # noqa: E402,F401,F403

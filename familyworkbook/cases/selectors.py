@@ -24,7 +24,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from familyworkbook.cases.models import (
@@ -41,6 +40,7 @@ from familyworkbook.cases.models import (
     Section47,
     Visit,
 )
+from familyworkbook.core import scoping
 from familyworkbook.core.codes import Disability
 from familyworkbook.people.models import (
     PARENTING_KINDS,
@@ -60,37 +60,62 @@ RECENT_VISITS = 10
 # --- One way in to each record -------------------------------------------------------------
 
 
-def get_family_for(user: User, family_id: int) -> Family:
-    return get_object_or_404(Family.objects.visible_to(user), pk=family_id)
+def _person_label(person: Person) -> str:
+    return person.full_name
 
 
-def get_person_for(user: User, person_id: int) -> Person:
-    return get_object_or_404(Person.objects.visible_to(user), pk=person_id)
+def get_family_for(user: User, family_id: Any, *, request: Any = None) -> Family:
+    """The family, or 404; the read is audited (who has seen this record)."""
+    return scoping.get_for(
+        user,
+        Family.objects.visible_to(user),
+        family_id,
+        audit_read=True,
+        label=str,
+        request=request,
+    )
 
 
-def get_child_for(user: User, person_id: int) -> Person:
+def get_person_for(user: User, person_id: Any, *, request: Any = None) -> Person:
+    """The person, or 404; the read is audited (who has seen this record)."""
+    return scoping.get_for(
+        user,
+        Person.objects.visible_to(user),
+        person_id,
+        audit_read=True,
+        label=_person_label,
+        request=request,
+    )
+
+
+def get_child_for(user: User, person_id: Any) -> Person:
     """A child or unborn child; statutory events are never recorded against an adult.
 
     An adult's id gives 404 like a missing one, so a mistyped address cannot record a
     referral against a parent.
     """
-    return get_object_or_404(
-        Person.objects.visible_to(user).filter(kind__in=CHILD_KINDS), pk=person_id
+    return scoping.get_for(
+        user,
+        Person.objects.visible_to(user).filter(kind__in=CHILD_KINDS),
+        person_id,
+        audit_read=True,
+        label=_person_label,
     )
 
 
-def get_case_for(user: User, case_id: int) -> Case:
-    return get_object_or_404(
-        Case.objects.visible_to(user).select_related("family", "team"), pk=case_id
+def get_case_for(user: User, case_id: Any) -> Case:
+    return scoping.get_for(
+        user, Case.objects.visible_to(user).select_related("family", "team"), case_id
     )
 
 
-def get_allocation_for(user: User, allocation_id: int) -> Allocation:
-    return get_object_or_404(
+def get_allocation_for(user: User, allocation_id: Any) -> Allocation:
+    return scoping.get_for(
+        user,
         Allocation.objects.filter(
             case__in=Case.objects.visible_to(user), archived_at__isnull=True
         ).select_related("case__family", "case__team", "worker__user"),
-        pk=allocation_id,
+        allocation_id,
     )
 
 
@@ -110,13 +135,14 @@ def get_child_record_for(user: User, model: type[Any], record_id: int) -> Any:
         lookup = {"child__in": _visible_children(user)}
         related = ("child",)
     queryset = model.objects.filter(archived_at__isnull=True, **lookup).select_related(*related)
-    return get_object_or_404(queryset, pk=record_id)
+    return scoping.get_for(user, queryset, record_id)
 
 
-def get_team_for(user: User, team_id: int) -> Team:
+def get_team_for(user: User, team_id: Any) -> Team:
+    """Any live team: the team list is reference data; its cases are filtered by visible_to."""
     if not user.is_authenticated:
         raise Http404
-    return get_object_or_404(Team.objects.filter(archived_at__isnull=True), pk=team_id)
+    return scoping.get_for(user, Team.objects.filter(archived_at__isnull=True), team_id)
 
 
 def worker_of(user: User) -> Worker | None:
@@ -230,13 +256,14 @@ class FamilyPage:
     open_episodes: list[CinEpisode] = field(default_factory=list)
 
 
-def current_memberships(family: Family) -> QuerySet[FamilyMembership]:
+def current_memberships(user: User, family: Family) -> QuerySet[FamilyMembership]:
+    """Current members the user may see: a restricted member is left out of the page."""
     return (
         FamilyMembership.objects.filter(
             family=family,
             ended_on__isnull=True,
             archived_at__isnull=True,
-            person__archived_at__isnull=True,
+            person__in=Person.objects.visible_to(user).values("pk"),
         )
         .select_related("person")
         .order_by("kind", "person__date_of_birth", "person__pk")
@@ -289,7 +316,7 @@ def open_cases_of(user: User, family: Family) -> list[Case]:
 
 
 def family_page(user: User, family: Family) -> FamilyPage:
-    memberships = list(current_memberships(family))
+    memberships = list(current_memberships(user, family))
     people = [m.person for m in memberships]
     attach_statuses(people)
     open_episodes = [ep for person in people for ep in getattr(person, "open_episodes", [])]
@@ -320,6 +347,9 @@ class PersonPage:
     pre_proceedings: list[PreProceedings] = field(default_factory=list)
     care_proceedings: list[CareProceedings] = field(default_factory=list)
     visits: list[Visit] = field(default_factory=list)
+    # True when a current protected address is held that this user may not see, and the
+    # policy lets them be told so (never a perpetrator worker).
+    protected_address_withheld: bool = False
 
     @property
     def is_child(self) -> bool:
@@ -350,7 +380,10 @@ class PersonPage:
 def person_page(user: User, person: Person) -> PersonPage:
     page = PersonPage(
         person=person,
-        addresses=list(person.addresses.filter(to_date__isnull=True, archived_at__isnull=True)),
+        # Protected addresses the user has no grant for are left out, not masked.
+        addresses=list(
+            Address.objects.visible_to(user).filter(person=person, to_date__isnull=True)
+        ),
         families=list(
             Family.objects.visible_to(user)
             .filter(
@@ -363,12 +396,21 @@ def person_page(user: User, person: Person) -> PersonPage:
         relationships=list(
             # Rows where the other person is "the kind of" this person: "Alex — Parent (PR)".
             Relationship.objects.filter(
-                other=person, archived_at__isnull=True, person__archived_at__isnull=True
+                other=person,
+                archived_at__isnull=True,
+                person__in=Person.objects.visible_to(user).values("pk"),
             )
             .select_related("person")
             .order_by("ended_on", "kind", "pk")
         ),
     )
+    if scoping.allows(user, "told_of_protected_details"):
+        page.protected_address_withheld = (
+            Address.objects.ongoing()
+            .filter(person=person, protected=True)
+            .exclude(pk__in=[a.pk for a in page.addresses])
+            .exists()
+        )
     if not page.is_child:
         return page
     live = {"archived_at__isnull": True}

@@ -27,7 +27,7 @@ from familyworkbook.cases.models import Case
 @login_required
 @require_http_methods(["GET"])
 def family(request: HttpRequest, family_id: int) -> HttpResponse:
-    fam = selectors.get_family_for(request.user, family_id)
+    fam = selectors.get_family_for(request.user, family_id, request=request)
     page = selectors.family_page(request.user, fam)
     return render(request, "cases/family.html", {"family": fam, "page": page})
 
@@ -35,7 +35,7 @@ def family(request: HttpRequest, family_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def person(request: HttpRequest, person_id: int) -> HttpResponse:
-    someone = selectors.get_person_for(request.user, person_id)
+    someone = selectors.get_person_for(request.user, person_id, request=request)
     page = selectors.person_page(request.user, someone)
     return render(request, "cases/person.html", {"person": someone, "page": page})
 

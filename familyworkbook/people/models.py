@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from familyworkbook.core import scoping
 from familyworkbook.core.codes import Disability, Ethnicity, Sex, UpnUnknown
 from familyworkbook.core.models import ArchivableQuerySet, RecordModel
 
@@ -82,10 +83,8 @@ class PersonKind(models.TextChoices):
 
 class PersonQuerySet(ArchivableQuerySet):
     def visible_to(self, user) -> PersonQuerySet:  # type: ignore[no-untyped-def]
-        """People this user may see. Until the access policy lands: any signed-in worker."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(archived_at__isnull=True)
+        """People this user may see: the access policy decides (`core.scoping`, `access.policy`)."""
+        return scoping.scope(self.filter(archived_at__isnull=True), user)
 
     def search(self, query: str) -> PersonQuerySet:
         """Match on name (whole or part), date of birth (dd/mm/yyyy or yyyy-mm-dd) or an identifier."""
@@ -265,8 +264,8 @@ def normalise_postcode(value: str) -> str:
 
 class AddressQuerySet(ArchivableQuerySet):
     def visible_to(self, user) -> AddressQuerySet:  # type: ignore[no-untyped-def]
-        """Addresses of people this user may see. The access policy will hide protected ones."""
-        return self.filter(archived_at__isnull=True, person__in=Person.objects.visible_to(user))
+        """Addresses of people this user may see; protected ones only with an explicit grant."""
+        return scoping.scope(self.filter(archived_at__isnull=True), user)
 
     def ongoing(self) -> AddressQuerySet:
         """Not archived and not ended."""
@@ -324,10 +323,8 @@ class Address(RecordModel):
 
 class FamilyQuerySet(ArchivableQuerySet):
     def visible_to(self, user) -> FamilyQuerySet:  # type: ignore[no-untyped-def]
-        """Families this user may see. Until the access policy lands: any signed-in worker."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(archived_at__isnull=True)
+        """Families this user may see: the access policy decides (`core.scoping`, `access.policy`)."""
+        return scoping.scope(self.filter(archived_at__isnull=True), user)
 
     def search(self, query: str) -> FamilyQuerySet:
         """Match on the family name (every word, in part) or the family reference (exactly)."""

@@ -17,10 +17,11 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from familyworkbook.core import scoping
 from familyworkbook.core.models import StaleEditError
 from familyworkbook.people import services
 from familyworkbook.people.forms import (
@@ -105,8 +106,8 @@ def search(request: HttpRequest) -> HttpResponse:
 def add_person(request: HttpRequest) -> HttpResponse:
     family = None
     if request.GET.get("family"):
-        family = get_object_or_404(
-            Family.objects.visible_to(request.user), pk=_int(request.GET["family"])
+        family = scoping.get_for(
+            request.user, Family.objects.visible_to(request.user), _int(request.GET["family"])
         )
     form = PersonForm(_posted(request))
     if request.method == "POST" and "change" not in request.POST and form.is_valid():
@@ -155,7 +156,14 @@ def _int(value: str) -> int:
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_person(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = get_object_or_404(Person.objects.visible_to(request.user), pk=person_id)
+    person = scoping.get_for(
+        request.user,
+        Person.objects.visible_to(request.user),
+        person_id,
+        audit_read=True,
+        label=lambda p: p.full_name,
+        request=request,
+    )
     form = EditPersonForm(_posted(request), instance=person)
     differences: list[dict[str, str]] = []
     latest = None
@@ -166,8 +174,10 @@ def edit_person(request: HttpRequest, person_id: int) -> HttpResponse:
             )
         except StaleEditError:
             # Show their saved values beside the worker's answers and let them save on top.
-            latest = get_object_or_404(
-                Person.objects.visible_to(request.user).select_related("modified_by"), pk=person_id
+            latest = scoping.get_for(
+                request.user,
+                Person.objects.visible_to(request.user).select_related("modified_by"),
+                person_id,
             )
             differences = form.differences(theirs=latest, mine=person)
             data = request.POST.copy()
@@ -195,8 +205,8 @@ def edit_person(request: HttpRequest, person_id: int) -> HttpResponse:
 def add_family(request: HttpRequest) -> HttpResponse:
     first_member = None
     if request.GET.get("person"):
-        first_member = get_object_or_404(
-            Person.objects.visible_to(request.user), pk=_int(request.GET["person"])
+        first_member = scoping.get_for(
+            request.user, Person.objects.visible_to(request.user), _int(request.GET["person"])
         )
     form = FamilyForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -211,11 +221,11 @@ def add_family(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def add_member(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = get_object_or_404(Family.objects.visible_to(request.user), pk=family_id)
+    family = scoping.get_for(request.user, Family.objects.visible_to(request.user), family_id)
     visible_people = Person.objects.visible_to(request.user)
     chosen = None
     if request.GET.get("person"):
-        chosen = get_object_or_404(visible_people, pk=_int(request.GET["person"]))
+        chosen = scoping.get_for(request.user, visible_people, _int(request.GET["person"]))
     form = MembershipForm(_posted(request), people=visible_people, person=chosen)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -263,9 +273,10 @@ def add_member(request: HttpRequest, family_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def end_membership(request: HttpRequest, membership_id: int) -> HttpResponse:
-    membership = get_object_or_404(
+    membership = scoping.get_for(
+        request.user,
         FamilyMembership.objects.visible_to(request.user).select_related("person", "family"),
-        pk=membership_id,
+        membership_id,
     )
     form = EndForm(
         _posted(request),
@@ -310,7 +321,7 @@ def _render_end(
 @require_http_methods(["GET", "POST"])
 def add_relationship(request: HttpRequest, person_id: int) -> HttpResponse:
     visible_people = Person.objects.visible_to(request.user)
-    person = get_object_or_404(visible_people, pk=person_id)
+    person = scoping.get_for(request.user, visible_people, person_id)
     candidates = people_in_families_of(person, visible_people)
     form = RelationshipForm(_posted(request), person=person, people=candidates)
     if request.method == "POST" and form.is_valid():
@@ -335,9 +346,10 @@ def add_relationship(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def end_relationship(request: HttpRequest, relationship_id: int) -> HttpResponse:
-    relationship = get_object_or_404(
+    relationship = scoping.get_for(
+        request.user,
         Relationship.objects.visible_to(request.user).select_related("person", "other"),
-        pk=relationship_id,
+        relationship_id,
     )
     form = EndForm(
         _posted(request),
@@ -366,7 +378,7 @@ def end_relationship(request: HttpRequest, relationship_id: int) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def add_address(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = get_object_or_404(Person.objects.visible_to(request.user), pk=person_id)
+    person = scoping.get_for(request.user, Person.objects.visible_to(request.user), person_id)
     form = AddressForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -382,8 +394,8 @@ def add_address(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def end_address(request: HttpRequest, address_id: int) -> HttpResponse:
-    address = get_object_or_404(
-        Address.objects.visible_to(request.user).select_related("person"), pk=address_id
+    address = scoping.get_for(
+        request.user, Address.objects.visible_to(request.user).select_related("person"), address_id
     )
     form = EndForm(
         _posted(request),

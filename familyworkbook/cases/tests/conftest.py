@@ -33,6 +33,19 @@ def post_data(**fields: Any) -> dict[str, Any]:
     return data
 
 
+def recorded_by(worker, *records) -> None:
+    """Say `worker` recorded these (no case yet): the access policy shows them to their teams."""
+    for record in records:
+        type(record).objects.filter(pk=record.pk).update(created_by=worker.user)
+
+
+@pytest.fixture
+def smith_family(smith_family, sam):
+    """The root conftest's Smiths, recorded by Sam, so North sees them before any case opens."""
+    recorded_by(sam, smith_family, *smith_family.members.all())
+    return smith_family
+
+
 @pytest.fixture
 def ava(smith_family) -> Person:
     """The Smiths' elder child."""

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from familyworkbook.cases.models import Allocation, Case
-from familyworkbook.cases.tests.conftest import post_data
+from familyworkbook.cases.tests.conftest import post_data, recorded_by
 from familyworkbook.demo import builders
 from familyworkbook.teams.models import Role
 
@@ -34,8 +34,9 @@ def test_open_case_404_for_a_missing_family(sam_client):
     assert sam_client.get(reverse("cases:open_case", args=[999999])).status_code == 404
 
 
-def test_open_case_lists_my_teams_first(client, priya, north, south, smith_family):
-    client.force_login(priya.user)
+def test_open_case_lists_my_teams_first(client, signed_in, priya, north, south, smith_family):
+    recorded_by(priya, smith_family)
+    signed_in(client, priya)
     response = client.get(reverse("cases:open_case", args=[smith_family.pk]))
     assert response.status_code == 200
     teams = list(response.context["form"].fields["team"].queryset)
@@ -311,6 +312,7 @@ def test_the_browser_journey_texts(sam_client, smith_case):
     assert ">Add a child<" in family_html
     assert ">Allocate a worker<" in family_html
     other = builders.family("Other")
+    recorded_by(smith_case.allocations.get().worker, other)
     assert (
         reverse("cases:open_case", args=[other.pk])
         in sam_client.get(other.get_absolute_url()).content.decode()

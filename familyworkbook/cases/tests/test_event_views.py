@@ -559,10 +559,15 @@ def test_visit_without_a_chosen_worker_is_the_signed_in_worker(sam_client, ava, 
     assert Visit.objects.get().by == sam
 
 
-def test_visit_by_someone_without_a_worker_profile_must_name_the_worker(client, ava):
+def test_visit_by_someone_without_a_worker_profile_must_name_the_worker(signed_in, client, ava):
+    from django.contrib.auth.models import Permission
+
     from familyworkbook.teams.models import User
 
-    client.force_login(User.objects.create_superuser("root", "r@example.org", "a-long-password-1"))
+    root = User.objects.create_superuser("root", "r@example.org", "a-long-password-1")
+    # Being a superuser is not enough to read children's records: the permission is.
+    root.user_permissions.add(Permission.objects.get(codename="view_all_records"))
+    signed_in(client, root)
     response = client.post(
         reverse("cases:record_visit", args=[ava.pk]),
         post_data(visited_on=D(2025, 10, 1), kind="cin", seen="on"),

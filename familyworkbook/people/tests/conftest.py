@@ -7,6 +7,19 @@ import pytest
 from familyworkbook.people.models import Person, PersonKind
 
 
+def recorded_by(worker, *records) -> None:
+    """Say `worker` recorded these (no case yet): the access policy shows them to their teams."""
+    for record in records:
+        type(record).objects.filter(pk=record.pk).update(created_by=worker.user)
+
+
+@pytest.fixture
+def smith_family(smith_family, sam):
+    """The root conftest's Smiths, recorded by Sam, so North sees them before any case opens."""
+    recorded_by(sam, smith_family, *smith_family.members.all())
+    return smith_family
+
+
 @pytest.fixture
 def ava(smith_family):
     """The Smiths' older child, Ava (born 17 May 2016)."""
@@ -20,12 +33,14 @@ def alex(smith_family):
 
 
 @pytest.fixture
-def lone_adult(db):
+def lone_adult(sam):
+    """An adult in no family, recorded by Sam (so North's workers see them)."""
     return Person.objects.create(
         kind=PersonKind.ADULT,
         first_name="Robin",
         last_name="Hale",
         date_of_birth=dt.date(1979, 1, 9),
+        created_by=sam.user,
     )
 
 

@@ -1,0 +1,307 @@
+"""Who may see what, held as data: grants, restrictions, protection rules, sharing and consent.
+
+The rules that read these rows live in `policy.py`. Nothing here is deleted: a grant is
+revoked, a restriction lifted, a consent withdrawn, and each keeps its dates.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from familyworkbook.core.models import ArchivableQuerySet, RecordModel
+from familyworkbook.people.models import Family, Person
+from familyworkbook.teams.models import Organisation
+
+
+class Category(models.TextChoices):
+    """Kinds of information a sharing agreement or a consent can cover."""
+
+    FAMILY_RECORD = "family_record", _("The family's record (people, cases, plans)")
+    STATUTORY = "statutory", _("Statutory episodes, plans and proceedings")
+    HEALTH_DETAIL = "health_detail", _("Health-confidential detail (diagnosis, test results)")
+    PROTECTED_DETAILS = "protected_details", _("Protected details (safe address, location)")
+
+
+class GrantKind(models.TextChoices):
+    RECORD = "record", _("See a restricted person's record")
+    PROTECTED = "protected", _("See protected details (safe address, location)")
+
+
+class GrantQuerySet(ArchivableQuerySet):
+    def active(self, at=None) -> GrantQuerySet:  # type: ignore[no-untyped-def]
+        at = at or timezone.now()
+        return self.filter(
+            archived_at__isnull=True,
+            revoked_at__isnull=True,
+            starts_at__lte=at,
+        ).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
+
+
+class AccessGrant(RecordModel):
+    """An explicit, named permission for one user about one person's record or protected details."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="access_grants",
+        verbose_name=_("who"),
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("what they may see"), max_length=20, choices=GrantKind.choices)
+    reason = models.TextField(_("why"))
+    starts_at = models.DateTimeField(_("from"), default=timezone.now)
+    ends_at = models.DateTimeField(_("until"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        verbose_name = _("access grant")
+        verbose_name_plural = _("access grants")
+        permissions = [
+            ("view_all_records", _("See every family's record (whole council)")),
+            ("search_audit", _("Search the audit trail (information governance)")),
+            ("prepare_subject_access", _("Prepare subject access report drafts")),
+            ("see_who_has_seen", _("See who has seen a record")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_kind_display()} – {self.person_id}"
+
+
+class RestrictionQuerySet(ArchivableQuerySet):
+    def active(self) -> RestrictionQuerySet:
+        return self.filter(archived_at__isnull=True, lifted_at__isnull=True)
+
+
+class RecordRestriction(RecordModel):
+    """A person whose record only named people may open (a grant of kind "record").
+
+    Everyone else finds them in search by name only, marked restricted, so nobody creates a
+    duplicate; their episodes, plans and visits are hidden with them.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("why the record is restricted"))
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+
+    objects = RestrictionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("record restriction")
+        verbose_name_plural = _("record restrictions")
+
+    def __str__(self) -> str:
+        return str(_("Restriction on person %(id)s") % {"id": self.person_id})
+
+
+class ProtectionRule(RecordModel):
+    """Which fields of which model are protected, and the flag on the row that turns it on.
+
+    Example: people.address, flag "protected", fields line_1, line_2, town, postcode. A row
+    whose flag is set is shown only to users with a "protected" grant for its person, and
+    never to a domestic abuse perpetrator worker. Templates never name protected fields.
+    """
+
+    model_label = models.CharField(_("model"), max_length=100)
+    flag_field = models.CharField(_("flag field"), max_length=100)
+    fields = models.JSONField(_("protected fields"), default=list)
+    description = models.CharField(_("description"), max_length=300)
+
+    class Meta:
+        ordering = ["model_label", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model_label", "flag_field"],
+                condition=Q(archived_at__isnull=True),
+                name="protection_rule_unique",
+            )
+        ]
+        verbose_name = _("protection rule")
+        verbose_name_plural = _("protection rules")
+
+    def __str__(self) -> str:
+        return f"{self.model_label}.{self.flag_field}: {', '.join(self.fields)}"
+
+
+class PerpetratorLinkQuerySet(ArchivableQuerySet):
+    def active(self) -> PerpetratorLinkQuerySet:
+        return self.filter(archived_at__isnull=True, ended_on__isnull=True)
+
+
+class PerpetratorLink(RecordModel):
+    """`perpetrator` is alleged to have abused `survivor`. Drives warnings about who could see
+    the survivor's address, and the DA alert on their record."""
+
+    perpetrator = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    noted_on = models.DateField(_("noted on"), default=timezone.localdate)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    objects = PerpetratorLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-noted_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(perpetrator=models.F("survivor")),
+                name="perpetrator_link_not_self",
+            )
+        ]
+        verbose_name = _("alleged perpetrator link")
+        verbose_name_plural = _("alleged perpetrator links")
+
+    def __str__(self) -> str:
+        return str(_("Alleged perpetrator link %(id)s") % {"id": self.pk})
+
+
+class BreakGlassQuerySet(ArchivableQuerySet):
+    def active(self, at=None) -> BreakGlassQuerySet:  # type: ignore[no-untyped-def]
+        return self.filter(archived_at__isnull=True, expires_at__gt=at or timezone.now())
+
+
+class BreakGlass(RecordModel):
+    """Emergency access to one family outside the user's scope: reason, time limit, manager review."""
+
+    DURATION_HOURS = 4
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("why you need emergency access"))
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    objects = BreakGlassQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency access")
+
+    def __str__(self) -> str:
+        return f"{self.user} → family {self.family_id}"
+
+
+class ConsentScope(models.TextChoices):
+    SHARE_WITH_PARTNERS = "partners", _("Sharing with partner agencies")
+    HEALTH_DETAIL = "health_detail", _("Sharing health detail with the team")
+    PORTAL = "portal", _("Publishing to the family portal")
+
+
+class Consent(RecordModel):
+    """A person's consent, given and perhaps later withdrawn, for a stated scope."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    scope = models.CharField(_("consent to"), max_length=20, choices=ConsentScope.choices)
+    given_on = models.DateField(_("given on"))
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-given_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("given_on")),
+                name="consent_dates_ordered",
+            )
+        ]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} ({self.given_on:%d %b %Y})"
+
+    def is_active_on(self, day) -> bool:  # type: ignore[no-untyped-def]
+        return self.given_on <= day and (self.withdrawn_on is None or self.withdrawn_on > day)
+
+
+class SharingAgreement(RecordModel):
+    """An information-sharing agreement: what a partner organisation's workers may see."""
+
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("partner")
+    )
+    categories = models.JSONField(_("categories they may see"), default=list)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("information-sharing agreement")
+        verbose_name_plural = _("information-sharing agreements")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        unknown = set(self.categories or []) - set(Category.values)
+        if unknown:
+            raise ValidationError({"categories": _("Select categories from the list")})
+
+
+class Decision(models.TextChoices):
+    SHARED = "shared", _("Shared")
+    NOT_SHARED = "not_shared", _("Decided not to share")
+
+
+class LawfulBasis(models.TextChoices):
+    CONSENT = "consent", _("Consent")
+    LEGAL_OBLIGATION = "legal_obligation", _("Legal obligation (e.g. Children Act 1989)")
+    PUBLIC_TASK = "public_task", _("Public task")
+    VITAL_INTERESTS = "vital_interests", _("Vital interests")
+    SAFEGUARDING = "safeguarding", _("Safeguarding of children (DPA 2018 Sch 1 para 18)")
+    AGREEMENT = "agreement", _("Information-sharing agreement")
+
+
+class SharingRecord(RecordModel):
+    """One decision to share or not to share: who, what, to whom, why and on what basis."""
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("about"),
+    )
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    what = models.TextField(_("what was shared, or asked for"))
+    recipient = models.CharField(_("to whom"), max_length=200)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("their organisation"),
+    )
+    purpose = models.TextField(_("why"))
+    lawful_basis = models.CharField(_("lawful basis"), max_length=30, choices=LawfulBasis.choices)
+    consent = models.ForeignKey(
+        Consent, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    agreement = models.ForeignKey(
+        SharingAgreement, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_on = models.DateField(_("date of the decision"))
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+        verbose_name = _("sharing decision")
+        verbose_name_plural = _("sharing log")
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}: {self.recipient} ({self.decided_on:%d %b %Y})"
