@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 from django.conf import settings
 from django.db import transaction
 
 from familyworkbook import audit
 from familyworkbook.returns.cin import CinCensus, build_cin_census
+from familyworkbook.returns.csc_api import build_documents, request_schema
 from familyworkbook.returns.periods import CollectionYear
 from familyworkbook.returns.problems import ExportRefusedError, Problem
 from familyworkbook.returns.ssda903 import COLUMNS, FILE_NAMES, Ssda903, build_ssda903
@@ -111,3 +115,69 @@ def export_ssda903(
         },
     )
     return result, counts
+
+
+def csc_validator() -> jsonschema.protocols.Validator:
+    schema = request_schema()
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+@dataclass
+class CscExport:
+    documents: int = 0
+    purged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+@transaction.atomic
+def export_csc_api(*, by: Any, out: Path, force: bool = False) -> CscExport:
+    """Write one DfE CSC API request body per child into `out`, each checked against the spec.
+
+    A document that does not match the DfE's schema is a problem like any other: named, and
+    the export refused (or, forced, that child left out).
+    """
+    result = CscExport()
+    validator = csc_validator()
+    ready: list[tuple[str, bytes]] = []
+    for child, body, problems in build_documents():
+        result.problems += problems
+        if body is None:
+            continue
+        for error in validator.iter_errors(body):
+            path = "/".join(str(p) for p in error.absolute_path)
+            result.problems.append(
+                Problem(
+                    "DfE CSC API",
+                    "schema",
+                    path or "document",
+                    f"Does not match the DfE's schema: {error.message}",
+                    child.pk,
+                    child.la_child_id,
+                )
+            )
+            body = None
+        if body is None:
+            continue
+        result.purged += 1 if body[0].get("purge") else 0
+        ready.append((child.la_child_id, json.dumps(body, indent=1, sort_keys=False).encode()))
+    _check(result.problems, force)
+    out.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    for la_child_id, content in ready:
+        (out / f"{la_child_id}.json").write_bytes(content)
+        digest.update(content)
+    result.documents = len(ready)
+    _audit_export(
+        by=by,
+        label="DfE children's social care API payloads",
+        data={
+            "return": "csc_api",
+            "la": settings.COUNCIL_DFE_LA_NUMBER,
+            "children": result.documents,
+            "purged": result.purged,
+            "problems": len(result.problems),
+            "sha256": digest.hexdigest(),
+        },
+    )
+    return result
