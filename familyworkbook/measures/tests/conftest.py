@@ -22,12 +22,13 @@ def answers(count: int, code: int, **overrides: int | None) -> dict[str, int | N
 
 
 @pytest.fixture
-def ava(smith_family):
+def ava(smith_family, smith_case):
+    """The Smiths' elder child (9 in September 2025); North (Sam's team) has the family's case."""
     return smith_family.members.filter(kind=PersonKind.CHILD).order_by("date_of_birth").first()
 
 
 @pytest.fixture
-def parent(smith_family):
+def parent(smith_family, smith_case):
     return smith_family.members.filter(kind=PersonKind.ADULT).order_by("pk").first()
 
 
