@@ -92,3 +92,18 @@ def entry_fields(**overrides: Any) -> dict[str, Any]:
     }
     values.update(overrides)
     return values
+
+
+@pytest.fixture
+def anon_client():
+    from django.test import Client
+
+    return Client()
+
+
+@pytest.fixture
+def smith_family(smith_family, sam):
+    """The root conftest's Smiths, recorded by Sam, so North sees them before any case opens."""
+    for record in (smith_family, *smith_family.members.all()):
+        type(record).objects.filter(pk=record.pk).update(created_by=sam.user)
+    return smith_family
