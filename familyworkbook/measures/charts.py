@@ -166,9 +166,7 @@ def _bands(instrument: str, informant: str) -> list[Band]:
         bounds = sorted(wemwbs.SWEMWBS_LOWER_BOUNDS, key=lambda pair: pair[1])
         edges = [7.0, *(lower for _name, lower in bounds), 35.0]
         names = ["probable_depression", *(name for name, _lower in bounds)]
-        return [
-            Band(edges[i], edges[i + 1], band_label(name)) for i, name in enumerate(names)
-        ]
+        return [Band(edges[i], edges[i + 1], band_label(name)) for i, name in enumerate(names)]
     return []
 
 

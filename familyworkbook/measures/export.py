@@ -76,7 +76,11 @@ ITEM_COLUMNS = tuple(f"item_{n}" for n in range(1, MAX_ITEMS + 1))
 
 
 def header(*, pseudonymise: bool) -> list[str]:
-    identity = PSEUDONYMISED + ("case_key",) if pseudonymise else IDENTIFIED + ("family_reference", "case_id")
+    identity = (
+        PSEUDONYMISED + ("case_key",)
+        if pseudonymise
+        else IDENTIFIED + ("family_reference", "case_id")
+    )
     return [*identity, *COMMON, *SCORE_COLUMNS, *ITEM_COLUMNS, *IMPACT_COLUMNS]
 
 
@@ -110,7 +114,10 @@ def row(record: MeasureResponse, *, pseudonymise: bool, salt: str | None) -> lis
     person, case = record.person, record.case
     if pseudonymise:
         assert salt is not None  # noqa: S101 - checked by check_salt before any row
-        identity: list[Any] = [pseudonym(salt, "person", person.pk), pseudonym(salt, "case", case.pk)]
+        identity: list[Any] = [
+            pseudonym(salt, "person", person.pk),
+            pseudonym(salt, "case", case.pk),
+        ]
     else:
         identity = [
             record.pk,

@@ -161,7 +161,9 @@ class MeasureForm(GovukForm):
 
     @property
     def impact_fields(self) -> list[forms.BoundField]:
-        return [self[f"impact_{name}"] for name, _label in SDQ_IMPACT_FIELDS if self.instrument == "sdq"]
+        return [
+            self[f"impact_{name}"] for name, _label in SDQ_IMPACT_FIELDS if self.instrument == "sdq"
+        ]
 
     # --- Validation --------------------------------------------------------------------------
 
@@ -169,7 +171,9 @@ class MeasureForm(GovukForm):
         value: dt.date = self.cleaned_data["completed_on"]
         not_in_future(value, _("The date completed must be today or in the past"))
         if self.person.date_of_birth and value < self.person.date_of_birth:
-            raise forms.ValidationError(_("The date completed must be on or after the date of birth"))
+            raise forms.ValidationError(
+                _("The date completed must be on or after the date of birth")
+            )
         return value
 
     def clean(self) -> dict[str, Any]:
@@ -200,9 +204,7 @@ class MeasureForm(GovukForm):
         return data
 
     def responses(self) -> dict[str, int | None]:
-        return {
-            str(n): self.cleaned_data.get(item_name(n)) for n in range(1, self.meta.items + 1)
-        }
+        return {str(n): self.cleaned_data.get(item_name(n)) for n in range(1, self.meta.items + 1)}
 
     def impact(self) -> dict[str, int | None] | None:
         if self.instrument != "sdq":

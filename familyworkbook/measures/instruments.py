@@ -119,13 +119,13 @@ INFO: dict[str, InstrumentInfo] = {
     "sdq": InstrumentInfo(
         code="sdq",
         short_name=_("SDQ"),
-        who=_("Ages 4 to 17: completed by a parent or carer, or a teacher; ages 11 to 17 also "
-              "by the young person."),
+        who=_(
+            "Ages 4 to 17: completed by a parent or carer, or a teacher; ages 11 to 17 also "
+            "by the young person."
+        ),
         informants=("parent", "teacher", "self"),
         options=((0, _("Not true")), (1, _("Somewhat true")), (2, _("Certainly true"))),
-        scores=tuple(
-            Score(key, label, ("bands_4", key)) for key, label in _SDQ_SCALES
-        )
+        scores=tuple(Score(key, label, ("bands_4", key)) for key, label in _SDQ_SCALES)
         + (
             Score("externalising", _("Externalising (0 to 20, no bands)")),
             Score("internalising", _("Internalising (0 to 20, no bands)")),
@@ -157,8 +157,9 @@ INFO: dict[str, InstrumentInfo] = {
             Score("disrupted_communication", _("Disrupted communication (5 to 25)")),
         ),
         chart_range=(15, 75),
-        band_note=_("SCORE-15 has no published bands. Lower scores mean healthier family "
-                    "functioning."),
+        band_note=_(
+            "SCORE-15 has no published bands. Lower scores mean healthier family functioning."
+        ),
         lower_is_better=True,
         min_age=12,
         wording_allowed=True,
@@ -167,8 +168,10 @@ INFO: dict[str, InstrumentInfo] = {
     "ida": InstrumentInfo(
         code="ida",
         short_name=_("Adult Wellbeing Scale"),
-        who=_("Completed by an adult about themselves (the IDA scale in the Family Pack of "
-              "Questionnaires and Scales)."),
+        who=_(
+            "Completed by an adult about themselves (the IDA scale in the Family Pack of "
+            "Questionnaires and Scales)."
+        ),
         informants=("self",),
         options=(
             (1, _("First option")),
@@ -192,10 +195,14 @@ INFO: dict[str, InstrumentInfo] = {
         ),
         chart_range=(0, 15),
         chart_series=("depression", "anxiety", "outward_irritability", "inward_irritability"),
-        band_note=_("Bands: normal, borderline, high. The cut-points are still to be confirmed "
-                    "against the published scoring sheet."),
-        option_hint=_("Enter the position of the option ticked, counting from the first "
-                      "printed: the scale's key is applied for you."),
+        band_note=_(
+            "Bands: normal, borderline, high. The cut-points are still to be confirmed "
+            "against the published scoring sheet."
+        ),
+        option_hint=_(
+            "Enter the position of the option ticked, counting from the first "
+            "printed: the scale's key is applied for you."
+        ),
     ),
     "wemwbs": InstrumentInfo(
         code="wemwbs",
@@ -234,8 +241,10 @@ INFO: dict[str, InstrumentInfo] = {
             Score("maintenance", _("Maintenance mean (1 to 5)"), decimals=2),
         ),
         chart_range=(-2, 14),
-        band_note=_("The stage shown is the nearest group mean on the scoring sheet; group means "
-                    "differ between populations."),
+        band_note=_(
+            "The stage shown is the nearest group mean on the scoring sheet; group means "
+            "differ between populations."
+        ),
     ),
 }
 
@@ -290,7 +299,9 @@ SDQ_IMPACT_OPTIONS = (
 SDQ_TEACHER_ONLY_SKIPS = ("imphome", "impleis")
 
 
-def impact_for_scorer(informant: str, answers: dict[str, int | None]) -> dict[str, int | None] | None:
+def impact_for_scorer(
+    informant: str, answers: dict[str, int | None]
+) -> dict[str, int | None] | None:
     """The impact mapping the scorer takes for ``informant``, or None when none was answered.
 
     ``answers`` is keyed by the form's names (SDQ_IMPACT_FIELDS). On the teacher form the

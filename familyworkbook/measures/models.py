@@ -34,9 +34,7 @@ _ARCHIVE_FIELDS = frozenset({"archived_at", "modified_at", "modified_by"})
 class MeasureResponseQuerySet(ArchivableQuerySet):
     def visible_to(self, user) -> MeasureResponseQuerySet:  # type: ignore[no-untyped-def]
         """Measures of people this user may see."""
-        return self.filter(
-            archived_at__isnull=True, person__in=Person.objects.visible_to(user)
-        )
+        return self.filter(archived_at__isnull=True, person__in=Person.objects.visible_to(user))
 
     def current(self) -> MeasureResponseQuerySet:
         """Not archived and not superseded by a correction."""
@@ -79,7 +77,9 @@ class MeasureResponse(RecordModel):
     class Meta:
         ordering = ["-completed_on", "-pk"]
         indexes = [
-            models.Index(fields=["person", "instrument", "completed_on"], name="measure_person_idx"),
+            models.Index(
+                fields=["person", "instrument", "completed_on"], name="measure_person_idx"
+            ),
             models.Index(fields=["case", "collection_point"], name="measure_case_idx"),
         ]
         constraints = [

@@ -77,9 +77,7 @@ class Series:
 def person_series(person: Person) -> list[Series]:
     """The person's current records grouped for charts, in the instruments' order."""
     records = list(
-        MeasureResponse.objects.current()
-        .filter(person=person)
-        .order_by("completed_on", "pk")
+        MeasureResponse.objects.current().filter(person=person).order_by("completed_on", "pk")
     )
     groups: dict[tuple[str, str], list[MeasureResponse]] = defaultdict(list)
     for record in records:
@@ -88,7 +86,10 @@ def person_series(person: Person) -> list[Series]:
     order = list(InstrumentCode.values)
     informants = ["", *Informant.values]
     keys = sorted(groups, key=lambda k: (order.index(k[0]), informants.index(k[1])))
-    return [Series(instrument, informant, groups[(instrument, informant)]) for instrument, informant in keys]
+    return [
+        Series(instrument, informant, groups[(instrument, informant)])
+        for instrument, informant in keys
+    ]
 
 
 def person_history(person: Person) -> list[MeasureResponse]:
@@ -177,7 +178,9 @@ def team_schedule(user: User, team: Team, today: dt.date) -> TeamSchedule:
     )
 
 
-def export_queryset(user: User | None, *, team: Team | None = None, case: Case | None = None) -> QuerySet[MeasureResponse]:
+def export_queryset(
+    user: User | None, *, team: Team | None = None, case: Case | None = None
+) -> QuerySet[MeasureResponse]:
     """Current records for an export (``user`` None: the command line, which sees everything)."""
     records = MeasureResponse.objects.current()
     if user is not None:

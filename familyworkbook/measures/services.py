@@ -66,7 +66,9 @@ def _check(
     if person.kind == PersonKind.UNBORN:
         raise ValidationError(_("Questionnaires are recorded for people who have been born"))
     if completed_on > timezone.localdate():
-        raise ValidationError({"completed_on": _("The date completed must be today or in the past")})
+        raise ValidationError(
+            {"completed_on": _("The date completed must be today or in the past")}
+        )
     if person.date_of_birth and completed_on < person.date_of_birth:
         raise ValidationError(
             {"completed_on": _("The date completed must be on or after the date of birth")}
@@ -74,7 +76,9 @@ def _check(
     if completed_on < case.opened_on:
         raise ValidationError(
             {
-                "completed_on": _("The date completed must be on or after the case opened (%(date)s)")
+                "completed_on": _(
+                    "The date completed must be on or after the case opened (%(date)s)"
+                )
                 % {"date": f"{case.opened_on:%d/%m/%Y}"}
             }
         )
@@ -139,7 +143,9 @@ def record_measure(
                 _("This record has already been corrected: open the latest version to correct it")
             )
         if not correction_reason.strip():
-            raise ValidationError({"correction_reason": _("Enter why the record is being corrected")})
+            raise ValidationError(
+                {"correction_reason": _("Enter why the record is being corrected")}
+            )
     elif correction_reason:
         raise ValidationError({"correction_reason": _("Only a correction has a reason")})
     scores = _scores(instrument, informant, responses, impact)

@@ -194,12 +194,17 @@ def team_csv(request: HttpRequest, team_id: int) -> HttpResponse:
     records = selectors.export_queryset(request.user, team=the_team)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="measures-team-{the_team.pk}-{stamp}.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="measures-team-{the_team.pk}-{stamp}.csv"'
+    )
     response["Cache-Control"] = "no-store"
     writer = csv.writer(response)
+    lines = export.rows(records, pseudonymise=False)
+    writer.writerow(next(lines))
     count = 0
-    for count, values in enumerate(export.rows(records, pseudonymise=False)):
+    for values in lines:
         writer.writerow(values)
+        count += 1
     audit.record(
         actor=request.user,
         verb=audit.Verb.EXPORTED,

@@ -81,8 +81,12 @@ def test_overdue_only_after_four_weeks_past_the_date(smith_case):
 def test_each_household_member_is_expected_their_measures(smith_case):
     rows = rows_at(smith_case, OPENED, kind="assessment")
     assert sorted((row.person.first_name, row.instrument) for row in rows) == [
-        ("Alex", "ida"), ("Alex", "score-15"), ("Ava", "sdq"),
-        ("Jo", "ida"), ("Jo", "score-15"), ("Leo", "sdq"),
+        ("Alex", "ida"),
+        ("Alex", "score-15"),
+        ("Ava", "sdq"),
+        ("Jo", "ida"),
+        ("Jo", "score-15"),
+        ("Leo", "sdq"),
     ]
 
 
@@ -96,7 +100,10 @@ def test_a_review_counts_only_within_three_months_of_its_date(smith_case, record
     record_sdq(on=dt.date(2025, 12, 1), point="review")  # exactly three months before review 1
     record_sdq(on=dt.date(2026, 6, 1), point="review")  # the first day of review 2's window
     today = dt.date(2026, 10, 1)
-    reviews = {row.point.number: row.status for row in rows_at(smith_case, today, kind="review", person=ava)}
+    reviews = {
+        row.point.number: row.status
+        for row in rows_at(smith_case, today, kind="review", person=ava)
+    }
     assert reviews == {1: DONE, 2: DONE}
 
 
@@ -156,7 +163,9 @@ def more_cases(north, sam):
     return make
 
 
-def test_the_team_page_counts_and_lists_outstanding_measures(sam_client, north, smith_case, record_sdq):
+def test_the_team_page_counts_and_lists_outstanding_measures(
+    sam_client, north, smith_case, record_sdq
+):
     record_sdq(on=dt.date(2025, 9, 20))
     response = sam_client.get(reverse("measures:team", args=[north.pk]))
     schedule = response.context["schedule"]

@@ -61,15 +61,26 @@ def test_a_form_with_every_item_blank_is_refused(record_sdq):
 
 def test_the_impact_supplement_is_scored_for_the_sdq_only(record_sdq, smith_case, parent, sam):
     impact = {
-        "ebddiff": 2, "distres": 3, "imphome": 2, "impfrie": 0, "impclas": None, "impleis": 1,
+        "ebddiff": 2,
+        "distres": 3,
+        "imphome": 2,
+        "impfrie": 0,
+        "impclas": None,
+        "impleis": 1,
     }
     measure = record_sdq(impact=impact)
     assert measure.scores["impact"] == 3
     with pytest.raises(ValidationError):
         services.record_measure(
-            person=parent, case=smith_case, instrument="wemwbs", informant="self",
-            completed_on=dt.date(2025, 9, 10), collection_point="assessment",
-            responses=answers(14, 3), impact=impact, by=sam.user,
+            person=parent,
+            case=smith_case,
+            instrument="wemwbs",
+            informant="self",
+            completed_on=dt.date(2025, 9, 10),
+            collection_point="assessment",
+            responses=answers(14, 3),
+            impact=impact,
+            by=sam.user,
         )
 
 
@@ -105,7 +116,9 @@ def test_a_date_in_the_future_or_before_the_case_is_refused(record_sdq):
 
 def test_saving_is_audited_in_the_same_transaction(record_sdq, sam):
     measure = record_sdq()
-    event = AuditEvent.objects.get(target_type="measures.measureresponse", target_id=str(measure.pk))
+    event = AuditEvent.objects.get(
+        target_type="measures.measureresponse", target_id=str(measure.pk)
+    )
     assert event.verb == "created"
     assert event.actor == sam.user
     assert event.data["instrument"] == "sdq"
@@ -152,9 +165,16 @@ def test_a_correction_needs_a_reason_and_the_same_instrument(record_sdq, smith_c
     assert "correction_reason" in refused.value.message_dict
     with pytest.raises(ValidationError, match="same person"):
         services.record_measure(
-            person=parent, case=smith_case, instrument="wemwbs", informant="self",
-            completed_on=dt.date(2025, 9, 10), collection_point="assessment",
-            responses=answers(14, 3), by=sam.user, supersedes=old, correction_reason="x",
+            person=parent,
+            case=smith_case,
+            instrument="wemwbs",
+            informant="self",
+            completed_on=dt.date(2025, 9, 10),
+            collection_point="assessment",
+            responses=answers(14, 3),
+            by=sam.user,
+            supersedes=old,
+            correction_reason="x",
         )
 
 
@@ -172,9 +192,14 @@ def test_each_instrument_is_scored_on_save(
     smith_case, parent, sam, instrument, count, code, key, expected
 ):
     measure = services.record_measure(
-        person=parent, case=smith_case, instrument=instrument, informant="self",
-        completed_on=dt.date(2025, 9, 10), collection_point="assessment",
-        responses=answers(count, code), by=sam.user,
+        person=parent,
+        case=smith_case,
+        instrument=instrument,
+        informant="self",
+        completed_on=dt.date(2025, 9, 10),
+        collection_point="assessment",
+        responses=answers(count, code),
+        by=sam.user,
     )
     measure.refresh_from_db()
     assert measure.scores[key] == expected

@@ -21,7 +21,10 @@ def sdq_post(case, *, code: str = "1", **overrides: str) -> dict[str, str]:
         "collection_point": "assessment",
         "case": str(case.pk),
         **{f"item_{n}": code for n in range(1, 26)},
-        **{f"impact_{name}": "" for name in ("ebddiff", "distres", "imphome", "impfrie", "impclas", "impleis")},
+        **{
+            f"impact_{name}": ""
+            for name in ("ebddiff", "distres", "imphome", "impfrie", "impclas", "impleis")
+        },
     }
     data.update(overrides)
     return data
@@ -72,7 +75,9 @@ def test_sam_records_an_sdq_and_it_is_scored_and_audited(sam_client, sam, ava, s
     assert AuditEvent.objects.filter(verb="created", target_id=str(measure.pk)).exists()
 
 
-def test_an_item_with_a_code_off_the_form_is_named_in_the_error_summary(sam_client, ava, smith_case):
+def test_an_item_with_a_code_off_the_form_is_named_in_the_error_summary(
+    sam_client, ava, smith_case
+):
     url = reverse("measures:record", args=[ava.pk, "sdq"])
     response = sam_client.post(url, sdq_post(smith_case, item_7="3"))
     html = response.content.decode()
@@ -117,7 +122,10 @@ def test_the_teacher_form_refuses_home_and_leisure_impact(sam_client, ava, smith
     data = sdq_post(smith_case, informant="teacher", impact_ebddiff="2", impact_impfrie="3")
     assert sam_client.post(url, data).status_code == 302
     assert MeasureResponse.objects.get().impact == {
-        "ebddiff": 2, "distres": None, "imppeer": 3, "impclas": None,
+        "ebddiff": 2,
+        "distres": None,
+        "imppeer": 3,
+        "impclas": None,
     }
 
 
@@ -130,7 +138,9 @@ def test_the_person_page_shows_a_chart_with_a_table_and_bands_in_words(sam_clien
     assert "<table" in html
     # All "Somewhat true": each problem scale 5, total 20: "very high" for a parent report.
     assert "very high" in html
-    assert AuditEvent.objects.filter(verb="viewed", target_type="people.person", target_id=str(ava.pk)).exists()
+    assert AuditEvent.objects.filter(
+        verb="viewed", target_type="people.person", target_id=str(ava.pk)
+    ).exists()
 
 
 def test_the_person_page_shows_the_latest_sdq_total(sam_client, ava, record_sdq):
@@ -142,7 +152,9 @@ def test_the_person_page_shows_the_latest_sdq_total(sam_client, ava, record_sdq)
     assert reverse("measures:person", args=[ava.pk]) in html
 
 
-def test_correcting_a_record_keeps_the_old_one_in_the_history(sam_client, ava, smith_case, record_sdq):
+def test_correcting_a_record_keeps_the_old_one_in_the_history(
+    sam_client, ava, smith_case, record_sdq
+):
     old = record_sdq(1)
     url = reverse("measures:correct", args=[old.pk])
     page = sam_client.get(url).content.decode()
@@ -191,12 +203,20 @@ def test_person_page_queries_do_not_grow_with_records(
 
 
 def test_other_instruments_render_and_save(sam_client, smith_case, parent):
-    for instrument, count in (("score-15", 15), ("ida", 18), ("wemwbs", 14), ("swemwbs", 7), ("urica", 32)):
+    for instrument, count in (
+        ("score-15", 15),
+        ("ida", 18),
+        ("wemwbs", 14),
+        ("swemwbs", 7),
+        ("urica", 32),
+    ):
         url = reverse("measures:record", args=[parent.pk, instrument])
         assert sam_client.get(url).status_code == 200
         data = {
             "informant": "self",
-            "completed_on_day": "10", "completed_on_month": "9", "completed_on_year": "2025",
+            "completed_on_day": "10",
+            "completed_on_month": "9",
+            "completed_on_year": "2025",
             "collection_point": "assessment",
             "case": str(smith_case.pk),
             **{f"item_{n}": "2" for n in range(1, count + 1)},
