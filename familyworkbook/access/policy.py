@@ -248,6 +248,26 @@ def protected_fields(model: Any) -> list[str]:
     return names
 
 
+def redacted_fields(instance: Any) -> list[str]:
+    """The fields of this row to keep out of audit detail: those of every rule whose flag is set."""
+    names: list[str] = []
+    for rule in rules_for(instance._meta.label_lower):
+        if getattr(instance, rule.flag_field, False):
+            names.extend(n for n in rule.fields if n not in names)
+    return names
+
+
+def restricted_matches(user: User, query: str) -> list[str]:
+    """Names of restricted people matching a search whom the user may not open.
+
+    Name only, so nobody records a duplicate; nothing else about them.
+    """
+    hidden = Person.objects.filter(
+        archived_at__isnull=True, pk__in=_restricted_hidden_from(user)
+    ).search(query)
+    return [p.full_name for p in hidden.only("kind", "first_name", "last_name")[:20]]
+
+
 def _protected_row_q(model: Any) -> Q | None:
     q = None
     for rule in rules_for(model._meta.label_lower):

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from familyworkbook import audit
 from familyworkbook.cases.models import (
     Allocation,
     Assessment,
@@ -35,6 +36,7 @@ from familyworkbook.cases.models import (
     Section47,
     Visit,
 )
+from familyworkbook.core import scoping
 from familyworkbook.core.codes import ReasonEpisodeCeased, ReasonNewEpisode
 from familyworkbook.core.models import RecordModel, StaleEditError
 from familyworkbook.people.models import Family, Person, PersonKind
@@ -50,6 +52,12 @@ def _create(record: R, *, by: User) -> R:
     record.stamp(by)
     record.full_clean()
     record.save()
+    audit.record(
+        actor=by,
+        verb=audit.Verb.CREATED,
+        target=record,
+        data={"changes": audit.changes({}, record, redact=scoping.redacted_fields(record))},
+    )
     return record
 
 
@@ -62,10 +70,17 @@ def _edit(record: R, *, by: User, expected_version: int | None, **changes: Any) 
     fresh = type(record)._default_manager.get(pk=record.pk)
     if expected_version is not None and fresh.version != expected_version:
         raise StaleEditError(fresh, expected=expected_version, actual=fresh.version)
+    before = audit.snapshot(fresh)
     for name, value in changes.items():
         setattr(fresh, name, value)
     fresh.full_clean()
     fresh.save_checked(by=by, expected_version=fresh.version)
+    audit.record(
+        actor=by,
+        verb=audit.Verb.CHANGED,
+        target=fresh,
+        data={"changes": audit.changes(before, fresh, redact=scoping.redacted_fields(fresh))},
+    )
     return fresh
 
 

@@ -39,6 +39,25 @@ def allows(user: Any, name: str) -> bool:
     return bool(check and check(user))
 
 
+_hooks: dict[str, Callable[..., Any]] = {}
+
+
+def register_hook(name: str, fn: Callable[..., Any]) -> None:
+    """Name a policy function that apps to the left of `access` call by name."""
+    _hooks[name] = fn
+
+
+def hook(name: str, *args: Any, default: Any = None, **kwargs: Any) -> Any:
+    """Call a registered policy function; `default` when none is registered."""
+    fn = _hooks.get(name)
+    return default if fn is None else fn(*args, **kwargs)
+
+
+def redacted_fields(instance: Any) -> list[str]:
+    """Fields of `instance` the protection rules hide (for audit detail): never in clear."""
+    return list(hook("redacted_fields", instance, default=[]))
+
+
 def registered() -> frozenset[str]:
     return frozenset(_policies)
 

@@ -16,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from familyworkbook import audit
+from familyworkbook.core import scoping
 from familyworkbook.people.models import (
     PARENTING_KINDS,
     Address,
@@ -51,6 +53,25 @@ def _assign_la_child_id(person: Person) -> None:
         Person.objects.filter(pk=person.pk).update(la_child_id=person.la_child_id)
 
 
+def _audit_created(record: Any, *, by: Any) -> None:
+    audit.record(
+        actor=by,
+        verb=audit.Verb.CREATED,
+        target=record,
+        data={"changes": audit.changes({}, record, redact=scoping.redacted_fields(record))},
+    )
+
+
+def _audit_changed(before: dict[str, Any], record: Any, *, by: Any) -> None:
+    """Old and new values of the fields that changed; protected ones as "[protected]"."""
+    audit.record(
+        actor=by,
+        verb=audit.Verb.CHANGED,
+        target=record,
+        data={"changes": audit.changes(before, record, redact=scoping.redacted_fields(record))},
+    )
+
+
 def possible_duplicates(person: Person, *, visible: Any) -> list[Person]:
     """People already on the record who may be `person`, from those the worker may see."""
     return list(
@@ -70,6 +91,7 @@ def add_person(person: Person, *, by: Any, family: Family | None = None) -> Pers
     person.stamp(by)
     person.save()
     _assign_la_child_id(person)
+    _audit_created(person, by=by)
     if family is not None:
         membership = FamilyMembership(
             family=family,
@@ -79,14 +101,18 @@ def add_person(person: Person, *, by: Any, family: Family | None = None) -> Pers
         )
         membership.stamp(by)
         membership.save()
+        _audit_created(membership, by=by)
     return person
 
 
 @transaction.atomic
 def update_person(person: Person, *, by: Any, expected_version: int) -> Person:
     """Save edits made to `person`; raises StaleEditError if someone saved since it was read."""
+    stored = Person.objects.filter(pk=person.pk).first()
+    before = audit.snapshot(stored) if stored is not None else {}
     person.save_checked(by=by, expected_version=expected_version)
     _assign_la_child_id(person)
+    _audit_changed(before, person, by=by)
     return person
 
 
@@ -98,6 +124,7 @@ def add_family(*, by: Any, name: str, first_member: Person | None = None) -> Fam
     family.save()
     family.reference = _free_reference(Family, "reference", "F", family.pk)
     Family.objects.filter(pk=family.pk).update(reference=family.reference)
+    _audit_created(family, by=by)
     if first_member is not None:
         add_member(
             family,
@@ -136,6 +163,7 @@ def add_member(
         raise ValidationError(
             _("%(name)s is already a member of this family") % {"name": person.full_name}
         ) from None
+    _audit_created(membership, by=by)
     return membership
 
 
@@ -151,8 +179,10 @@ def end_membership(membership: FamilyMembership, *, by: Any, on: dt.date) -> Fam
         raise ValidationError(
             {"on": _("The date they left must be on or after the date they joined")}
         )
+    before = audit.snapshot(membership)
     membership.ended_on = on
     membership.save_checked(by=by, expected_version=membership.version)
+    _audit_changed(before, membership, by=by)
     return membership
 
 
@@ -209,6 +239,8 @@ def add_relationship(
     backward.save()
     forward.inverse = backward
     forward.save(update_fields=["inverse"])
+    _audit_created(forward, by=by)
+    _audit_created(backward, by=by)
     return forward
 
 
@@ -228,8 +260,10 @@ def end_relationship(relationship: Relationship, *, by: Any, on: dt.date) -> Rel
     if relationship.inverse_id:
         pair.append(Relationship.objects.select_for_update().get(pk=relationship.inverse_id))
     for row in pair:
+        before = audit.snapshot(row)
         row.ended_on = on
         row.save_checked(by=by, expected_version=row.version)
+        _audit_changed(before, row, by=by)
     return relationship
 
 
@@ -264,8 +298,10 @@ def add_address(
                     }
                 )
         for old in previous:
+            before = audit.snapshot(old)
             old.to_date = from_date - dt.timedelta(days=1)
             old.save_checked(by=by, expected_version=old.version)
+            _audit_changed(before, old, by=by)
     address = Address(
         person=person,
         kind=kind,
@@ -279,6 +315,7 @@ def add_address(
     address.full_clean()
     address.stamp(by)
     address.save()
+    _audit_created(address, by=by)
     return address
 
 
@@ -294,6 +331,8 @@ def end_address(address: Address, *, by: Any, on: dt.date) -> Address:
         raise ValidationError(
             {"on": _("The date they left must be on or after the date they moved in")}
         )
+    before = audit.snapshot(address)
     address.to_date = on
     address.save_checked(by=by, expected_version=address.version)
+    _audit_changed(before, address, by=by)
     return address

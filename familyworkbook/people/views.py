@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from familyworkbook import audit
 from familyworkbook.core import scoping
 from familyworkbook.core.models import StaleEditError
 from familyworkbook.people import services
@@ -77,7 +78,13 @@ def search(request: HttpRequest) -> HttpResponse:
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     people_page = families = None
     family_count = 0
+    restricted_names: list[str] = []
     if query:
+        # Every search is evidence of who looked for whom: the text typed is kept.
+        audit.record(
+            actor=request.user, verb=audit.Verb.SEARCHED, data={"query": query}, request=request
+        )
+        restricted_names = scoping.hook("restricted_matches", request.user, query, default=[])
         people = _people_with_families(
             Person.objects.visible_to(request.user).search(query), request.user
         )
@@ -97,6 +104,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "people_page": people_page,
             "families": families,
             "family_count": family_count,
+            "restricted_names": restricted_names,
         },
     )
 
@@ -380,7 +388,18 @@ def end_relationship(request: HttpRequest, relationship_id: int) -> HttpResponse
 def add_address(request: HttpRequest, person_id: int) -> HttpResponse:
     person = scoping.get_for(request.user, Person.objects.visible_to(request.user), person_id)
     form = AddressForm(_posted(request))
+    exposed: list[Any] = []
     if request.method == "POST" and form.is_valid():
+        # Anyone linked to an alleged perpetrator of this person who could see the address?
+        exposed = scoping.hook(
+            "address_exposure", person, protected=form.cleaned_data["protected"], default=[]
+        )
+        if exposed and request.POST.get("confirm_exposure") != "1":
+            return render(
+                request,
+                "people/address_form.html",
+                {"form": form, "person": person, "exposed": exposed, "confirming": True},
+            )
         try:
             services.add_address(person, by=request.user, **form.cleaned_data)
         except ValidationError as error:
