@@ -34,8 +34,9 @@ def identity_problems(child: Person, return_name: str, year: CollectionYear) -> 
             validate_upn(child.upn)
         except Exception:  # noqa: BLE001 - any failure means the same to the return
             add("1510", "UPN", "The UPN is not valid: check it against the school's record.")
-    elif not child.upn_unknown_reason:
-        add("8770", "UPN", "Record the child's UPN, or the reason it is not known.")
+    elif not child.upn_unknown_reason and return_name == "SSDA903":
+        # The CIN census only queries a missing UPN (8770Q); the SSDA903 rejects it.
+        add("442", "UPN", "Record the child's UPN, or the reason it is not known.")
     if not child.disabilities:
         add("8540", "disabilities", "Record the child's disabilities, or 'No disability'.")
     elif "NONE" in child.disabilities and len(child.disabilities) > 1:
