@@ -1,3 +1,10 @@
+from django.urls import path
+
+from familyworkbook.returns import views
+
 app_name = "returns"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("data-quality/", views.data_quality, name="data_quality"),
+    path("data-quality/refresh/", views.refresh, name="refresh_data_quality"),
+]
