@@ -177,8 +177,10 @@ class LookedAfterMixin(GeneratorBase):
             final.reason_ceased = plan.cla_exit or "E4A"
             final.modified_at = self.stamp(phase.end)
         else:
-            # The child lives at the placement now; the family home is a past address.
-            since, postcode = episodes[-1].started_on, episodes[-1].placement_postcode
+            # The child lives at the placement now (since it began: a change of legal status
+            # alone is not a move); the family home is a past address.
+            current = next(e for e in reversed(episodes) if e.reason_new_episode != "L")
+            since, postcode = current.started_on, current.placement_postcode
             if kid.home_address is not None:
                 kid.home_address.to_date = max(kid.home_address.from_date, entered - ONE_DAY)
             rows.addresses.append(

@@ -108,3 +108,13 @@ class CaseMixTests(TestCase):
         visit = Visit.objects.order_by("pk").first()
         Visit.objects.filter(pk=visit.pk).update(visited_on=ANCHOR + dt.timedelta(days=1))
         assert any(f"visit {visit.pk}:" in problem for problem in rules.record_problems(ANCHOR))
+
+    def test_children_in_care_live_at_their_placement(self) -> None:
+        in_care = LookedAfterEpisode.objects.open().select_related("child")
+        assert in_care.exists()
+        for episode in in_care:
+            child = episode.child
+            address = child.addresses.get(kind=AddressKind.PLACEMENT, to_date__isnull=True)
+            assert address.postcode == episode.placement_postcode
+            assert address.from_date <= episode.started_on
+            assert not child.addresses.filter(kind=AddressKind.HOME, to_date__isnull=True).exists()
