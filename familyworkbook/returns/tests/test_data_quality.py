@@ -97,7 +97,7 @@ def test_team_caseload_shows_the_count(north, sam, mo, client, signed_in):
     quality.refresh(YEAR)
     page = signed_in(client, mo).get(reverse("cases:team_caseload", args=[north.pk]))
     html = page.content.decode()
-    assert "1 child&#x27;s record would fail a statutory return today." in html
+    assert "1 child's record would fail a statutory return today." in html
     assert f"{reverse('returns:data_quality')}?team={north.pk}" in html
 
 
