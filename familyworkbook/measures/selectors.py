@@ -192,3 +192,31 @@ def export_queryset(
     return records.select_related("person", "case__team", "case__family").order_by(
         "case__team__name", "case_id", "person_id", "completed_on", "pk"
     )
+
+
+def latest_sdq_totals(
+    person_ids: list[int], *, on_or_before: dt.date, informant: str = Informant.PARENT
+) -> dict[int, tuple[int, dt.date]]:
+    """Each child's latest scored SDQ total difficulties by ``on_or_before``, in one query.
+
+    For the returns (SSDA903 ``SDQ_SCORE`` is the carer-completed SDQ's total): person id ->
+    (total, date completed). Children with no scored SDQ by then are left out; the return
+    decides the reason code (``SDQ_REASON``).
+    """
+    latest: dict[int, tuple[int, dt.date]] = {}
+    records = (
+        MeasureResponse.objects.current()
+        .filter(
+            person_id__in=person_ids,
+            instrument=InstrumentCode.SDQ,
+            informant=informant,
+            completed_on__lte=on_or_before,
+        )
+        .order_by("person_id", "-completed_on", "-pk")
+        .only("person_id", "completed_on", "scores")
+    )
+    for record in records:
+        total = record.scores.get("total_difficulties")
+        if record.person_id not in latest and isinstance(total, int):
+            latest[record.person_id] = (total, record.completed_on)
+    return latest

@@ -199,3 +199,18 @@ def test_case_page_queries_do_not_grow_with_records(
         record_sdq(on=add_months(OPENED, month), point="review")
     with django_assert_max_num_queries(len(few.captured_queries)):
         sam_client.get(url)
+
+
+def test_latest_sdq_totals_for_the_returns(record_sdq, ava, django_assert_num_queries):
+    record_sdq(1, on=dt.date(2025, 9, 10))
+    record_sdq(0, on=dt.date(2026, 3, 1), point="review")
+    # Unscorable (too many blanks): skipped, so the earlier scored total stands.
+    blanks = {str(n): None for n in range(1, 26)} | {"1": 1}
+    record_sdq(responses=blanks, on=dt.date(2026, 3, 2), point="other")
+    record_sdq(2, on=dt.date(2026, 3, 3), point="other", informant="teacher")
+    with django_assert_num_queries(1):
+        totals = selectors.latest_sdq_totals([ava.pk], on_or_before=dt.date(2026, 3, 31))
+    assert totals == {ava.pk: (10, dt.date(2026, 3, 1))}  # all "Not true": 0 + 2 + 4 + 4
+    early = selectors.latest_sdq_totals([ava.pk], on_or_before=dt.date(2025, 9, 30))
+    assert early == {ava.pk: (20, dt.date(2025, 9, 10))}
+    assert selectors.latest_sdq_totals([ava.pk], on_or_before=dt.date(2025, 9, 1)) == {}
