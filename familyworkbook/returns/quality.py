@@ -8,6 +8,7 @@ to the team whose open case holds the child, and to that case's lead worker.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -26,10 +27,19 @@ from familyworkbook.returns.ssda903 import build_ssda903
 KEEP_SNAPSHOTS = 3
 
 
-def problems_today(year: CollectionYear | None = None) -> list[Problem]:
+# Recorded at the year end, about the year: not missing while the year is still running.
+YEAR_END_RULES = {"191", "186"}
+
+
+def problems_today(
+    year: CollectionYear | None = None, today: dt.date | None = None
+) -> list[Problem]:
     """Every problem either return would have if it were made today."""
-    year = year or CollectionYear.current()
+    today = today or dt.date.today()  # noqa: DTZ011 - a calendar date
+    year = year or CollectionYear.current(today)
     problems = build_cin_census(year).problems + build_ssda903(year).problems
+    if today <= year.end:
+        problems = [p for p in problems if p.rule not in YEAR_END_RULES]
     unique: dict[tuple, Problem] = {}
     for p in problems:
         unique.setdefault((p.return_name, p.rule, p.person_id, p.field, p.message), p)

@@ -115,3 +115,15 @@ def test_page_queries_do_not_grow_with_the_number_of_problems(north, sam, client
     with CaptureQueriesContext(connection) as large:
         client.get(url, {"team": north.pk})
     assert len(large) == len(small)
+
+
+def test_year_end_outcomes_are_not_asked_for_while_the_year_runs(north, sam):
+    from familyworkbook.cases.models import LookedAfterOutcome
+    from familyworkbook.returns.tests.scenarios import looked_after_family
+
+    looked_after_family(north, sam)
+    LookedAfterOutcome.objects.update(archived_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    during = quality.problems_today(YEAR, today=dt.date(2026, 2, 1))
+    after = quality.problems_today(YEAR, today=dt.date(2026, 4, 2))
+    assert "191" not in {p.rule for p in during}
+    assert "191" in {p.rule for p in after}
