@@ -47,6 +47,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
             "person": someone,
             "series": selectors.person_series(someone),
             "history": selectors.person_history(someone),
+            "cases": list(selectors.cases_for_person(request.user, someone)),
         },
     )
 

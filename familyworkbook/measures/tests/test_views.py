@@ -136,6 +136,7 @@ def test_the_person_page_shows_a_chart_with_a_table_and_bands_in_words(sam_clien
     html = response.content.decode()
     assert "<svg" in html and 'role="img"' in html and "<title" in html and "<desc" in html
     assert "<table" in html
+    assert reverse("measures:case", args=[ava.measures.first().case_id]) in html
     # All "Somewhat true": each problem scale 5, total 20: "very high" for a parent report.
     assert "very high" in html
     assert AuditEvent.objects.filter(
