@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "familyworkbook.workbook",
     "familyworkbook.measures",
     "familyworkbook.returns",
+    "familyworkbook.meetings",
+    "familyworkbook.insights",
 ]
 
 MIDDLEWARE = [

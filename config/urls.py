@@ -18,6 +18,8 @@ urlpatterns = [
     path("workbook/", include("familyworkbook.workbook.urls")),
     path("measures/", include("familyworkbook.measures.urls")),
     path("returns/", include("familyworkbook.returns.urls")),
+    path("meetings/", include("familyworkbook.meetings.urls")),
+    path("insights/", include("familyworkbook.insights.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
