@@ -110,6 +110,7 @@ def export_ssda903(
             "la": settings.COUNCIL_ONS_CODE,
             "children": result.children,
             "rows": counts,
+            "protected_postcodes": result.protected_postcodes,
             "problems": len(result.problems),
             "sha256": digest.hexdigest(),
         },

@@ -30,7 +30,7 @@ from familyworkbook.cases.models import (
     SocialWorkerChange,
     UascStatus,
 )
-from familyworkbook.people.models import Person, Relationship, RelationshipKind
+from familyworkbook.people.models import Address, Person, Relationship, RelationshipKind
 from familyworkbook.returns.identity import identity_problems
 from familyworkbook.returns.periods import CollectionYear
 from familyworkbook.returns.problems import Problem, child_ref
@@ -114,6 +114,9 @@ class Ssda903:
     year: CollectionYear
     tables: dict[str, list[Row]] = field(default_factory=lambda: {t: [] for t in COLUMNS})
     problems: list[Problem] = field(default_factory=list)
+    # Episodes whose postcodes match one of the child's protected addresses: the DfE is
+    # entitled to them, and the audit event says how many left this way.
+    protected_postcodes: int = 0
 
     @property
     def children(self) -> int:
@@ -211,6 +214,11 @@ class _Builder:
             for p in PreviousPermanence.objects.filter(_live(), child_id__in=list(self.children))
         }
         social_workers = self._social_workers()
+        protected: dict[int, set[str]] = defaultdict(set)
+        for person_id, postcode in Address.objects.filter(
+            _live(), protected=True, person_id__in=list(self.children)
+        ).values_list("person_id", "postcode"):
+            protected[person_id].add(postcode.replace(" ", "").upper())
         t = self.result.tables
         for child in self.children.values():
             self.result.problems += identity_problems(child, RETURN, year)
@@ -234,6 +242,17 @@ class _Builder:
                 }
             )
             self._episodes(child, episodes)
+            hidden = protected.get(child.pk)
+            if hidden:
+                self.result.protected_postcodes += sum(
+                    1
+                    for e in episodes
+                    if {
+                        e.home_postcode.replace(" ", "").upper(),
+                        e.placement_postcode.replace(" ", "").upper(),
+                    }
+                    & hidden
+                )
             for review in reviews.get(child.pk, []):
                 t["Reviews"].append(
                     {

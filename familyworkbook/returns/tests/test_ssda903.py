@@ -155,3 +155,21 @@ def test_command_prints_the_la_code_and_rows_per_file_and_is_audited(north, sam,
     assert event.data["la"] == RICHMOND
     assert event.data["rows"]["episodes.csv"] == 3
     assert read(out, "Reviews")[0]["REVIEW_CODE"] == "PN1"
+
+
+def test_a_protected_placement_postcode_is_counted_in_the_audit(north, sam, tmp_path):
+    from familyworkbook.people.models import Address
+
+    family, _ = looked_after_family(north, sam)
+    newcomer = children_of(family)[1]
+    Address.objects.create(
+        person=newcomer,
+        kind="placement",
+        line_1="1 Safe Street",
+        town="Twickenham",
+        postcode="TW2 6RL",
+        from_date=dt.date(2025, 6, 2),
+        protected=True,
+    )
+    services.export_ssda903(by=sam.user, year=2026, out=tmp_path / "903")
+    assert AuditEvent.objects.get(verb="exported").data["protected_postcodes"] == 1
