@@ -80,13 +80,24 @@ def smith_case(smith_family, north, sam):
 
 
 def sign_in(client, who):
-    """Sign `who` (a Worker or a User) in on the test client, as the product's sign-in would.
+    """Sign `who` (a Worker or a User) in on the test client, second factor included.
 
-    Every test signs in through this one function, so when sign-in gains steps (a second
-    factor), tests keep exercising the real session state instead of bypassing it.
+    Every test signs in through this one function. It leaves the session as the product's
+    sign-in does: the user signed in with a password and verified with a confirmed TOTP
+    device (created here if they have none). The real password-and-code path is tested
+    in familyworkbook/access/tests/test_sign_in.py.
     """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     user = getattr(who, "user", who)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
     client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     return client
 
 

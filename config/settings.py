@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "django.forms",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "familyworkbook.core",
     "familyworkbook.teams",
     "familyworkbook.people",
@@ -105,8 +108,23 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Absolute session limit, then the second factor: nothing past here runs for a
+    # password-only session (access/middleware.py).
+    "familyworkbook.access.middleware.SessionLimitMiddleware",
+    "familyworkbook.access.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "familyworkbook.access.middleware.PrivateResponseMiddleware",
+    # Last, as django-axes requires: it turns a lockout into our sign-in page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks every sign-in first, then Django's own backend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -179,13 +197,63 @@ STATICFILES_DIRS = [BASE_DIR / "familyworkbook" / "static", BASE_DIR / "var" / "
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-SESSION_COOKIE_AGE = env_int("FWB_SESSION_SECONDS", default=8 * 60 * 60, minimum=300)
+# Sessions: signed out after 30 minutes idle (the cookie's age, renewed by every request)
+# and after 10 hours whatever happens (FWB_SESSION_SECONDS, enforced by
+# access.middleware.SessionLimitMiddleware). Django rotates the session key at sign-in, and
+# again when the second factor is verified.
+SESSION_IDLE_SECONDS = env_int("FWB_IDLE_SECONDS", default=30 * 60, minimum=60)
+SESSION_ABSOLUTE_SECONDS = env_int("FWB_SESSION_SECONDS", default=10 * 60 * 60, minimum=300)
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("FWB_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Served over HTTPS wherever cookies are secure (everywhere but a laptop and the tests).
+SECURE_SSL_REDIRECT = env_bool("FWB_SSL_REDIRECT", default=SESSION_COOKIE_SECURE)
+SECURE_HSTS_SECONDS = env_int(
+    "FWB_HSTS_SECONDS", default=365 * 24 * 60 * 60 if SESSION_COOKIE_SECURE else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+if env_bool("FWB_BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): our own origin only; no inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Second factor (django-otp, TOTP) for every account; the device's name in the app.
+OTP_TOTP_ISSUER = "Family Workbook"
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Lockout (django-axes): 5 failed sign-ins for one username, or from one IP address, lock it
+# for 15 minutes, whether or not such a user exists, so the lockout says nothing about who
+# has an account. (Behind one office NAT address, raise FWB_SIGN_IN_ATTEMPTS.)
+AXES_FAILURE_LIMIT = env_int("FWB_SIGN_IN_ATTEMPTS", default=5, minimum=1)
+AXES_COOLOFF_TIME = env_int("FWB_LOCKOUT_MINUTES", default=15, minimum=1) / 60
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "familyworkbook.access.signin.locked_out"
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,

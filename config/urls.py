@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from familyworkbook.access import signin
 from familyworkbook.core.views import home
 
 urlpatterns = [
@@ -11,6 +12,8 @@ urlpatterns = [
         auth_views.LoginView.as_view(template_name="core/sign_in.html"),
         name="login",
     ),
+    path("sign-in/code/", signin.enter_code, name="login_code"),
+    path("sign-in/set-up/", signin.set_up, name="login_set_up"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("people/", include("familyworkbook.people.urls")),
     path("record/", include("familyworkbook.cases.urls")),

@@ -19,3 +19,7 @@ class AccessConfig(AppConfig):
         scoping.register_hook("redacted_fields", policy.redacted_fields)
         scoping.register_hook("address_exposure", policy.address_exposure)
         scoping.register_hook("restricted_matches", policy.restricted_matches)
+
+        from familyworkbook.access.admin_gate import gate_record_admins
+
+        gate_record_admins()

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from familyworkbook.demo import builders
 from familyworkbook.teams.models import Role
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, complete_second_factor, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -56,6 +56,7 @@ def test_a_signed_out_visitor_is_sent_to_sign_in_and_then_back(page: Page):
     page.get_by_label("Username").fill("sam")
     page.get_by_label("Password").fill(builders.DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    complete_second_factor(page, "sam")
 
     expect(page).to_have_url(re.compile(r"/people/$"))
     expect(page.locator(".govuk-phase-banner")).to_contain_text("Signed in as Sam Okafor")

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from familyworkbook.cases.models import CpPlan, LookedAfterEpisode, Section47, Visit
@@ -62,8 +63,10 @@ def full_record(smith_case, ava_episode, ava, sam):
 
 
 @pytest.mark.parametrize("model", CASES_MODELS, ids=lambda m: m.__name__)
-def test_admin_pages_load_for_ada(client, ada, full_record, model):
-    client.force_login(ada.user)
+def test_admin_pages_load_for_ada(signed_in, client, ada, full_record, model):
+    signed_in(client, ada)
+    # Administering records takes the whole-council permission, not just superuser.
+    ada.user.user_permissions.add(Permission.objects.get(codename="view_all_records"))
     opts = model._meta
     changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
     assert changelist.status_code == 200
@@ -75,8 +78,10 @@ def test_admin_pages_load_for_ada(client, ada, full_record, model):
     assert not admin.site._registry[model].has_delete_permission(change.wsgi_request, obj)
 
 
-def test_admin_search_finds_a_case_by_family_reference(client, ada, smith_case):
-    client.force_login(ada.user)
+def test_admin_search_finds_a_case_by_family_reference(signed_in, client, ada, smith_case):
+    signed_in(client, ada)
+    # Administering records takes the whole-council permission, not just superuser.
+    ada.user.user_permissions.add(Permission.objects.get(codename="view_all_records"))
     response = client.get(
         reverse("admin:cases_case_changelist"), {"q": smith_case.family.reference}
     )

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from familyworkbook.people.models import Address, Family, FamilyMembership, Person, Relationship
@@ -12,8 +13,10 @@ MODELS = [Person, Address, Family, FamilyMembership, Relationship]
 
 
 @pytest.fixture
-def ada_client(client, ada):
-    client.force_login(ada.user)
+def ada_client(client, signed_in, ada):
+    signed_in(client, ada)
+    # Administering records takes the whole-council permission, not just superuser.
+    ada.user.user_permissions.add(Permission.objects.get(codename="view_all_records"))
     return client
 
 

@@ -104,7 +104,7 @@ def test_the_number_of_queries_does_not_grow_with_results(
             builders.case(builders.family("Query", children=2, adults=1), north)
 
     add_families(1)
-    with django_assert_max_num_queries(12) as small:
+    with django_assert_max_num_queries(18) as small:  # + audit of the search, OTP, session
         response = sam_client.get(URL, {"q": "query"})
     assert response.context["people_page"].paginator.count == 3
     add_families(9)
