@@ -429,6 +429,9 @@ class CaseworkMixin(LookedAfterMixin):
                     factors.append(code)
         if rng.random() < 0.04:
             factors.append("20")
+        if not factors and plan.trajectory not in {"nfa", "early_help"}:
+            # "No factors" with the case carrying on is a CIN census query (8873Q).
+            factors.append("16A" if rng.random() < 0.6 else "17A")
         return sorted(set(factors), key=factors.index) or ["21"]
 
     def _review_dates(self, phase: Phase) -> list[dt.date]:

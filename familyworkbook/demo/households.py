@@ -217,6 +217,10 @@ class HouseholdMixin(GeneratorBase):
             for k in kids
             if k.born is not None and plan.opened < k.born <= plan.opened + days(270)
         ]
+        for kid in expected[:1]:
+            # The record keeps the due date it was referred with: a return for a year that ended
+            # before the birth reports the child as unborn, by that date (CIN rule 8520).
+            kid.person.expected_date_of_birth = kid.born + days(self.rng.randint(-20, 8))
         return present + expected[:1]
 
     def _name(self, sex: str) -> str:

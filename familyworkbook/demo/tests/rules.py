@@ -39,9 +39,9 @@ def episode_problems(anchor: dt.date) -> list[str]:
         cp_plans = list(ep.cp_plans.all())
         s47s = list(ep.section47s.all())
         assessments = list(ep.assessments.all())
-        born = ep.child.date_of_birth or ep.child.expected_date_of_birth
-        if ep.referral_on < born - FORTY_WEEKS:
-            problems.append(f"{label}: referral more than 40 weeks before birth (8606)")
+        for born in (ep.child.date_of_birth, ep.child.expected_date_of_birth):
+            if born and ep.referral_on < born - FORTY_WEEKS:
+                problems.append(f"{label}: referral more than 40 weeks before birth (8606)")
         if ep.referral_on > anchor or (ep.closed_on and ep.closed_on > anchor):
             problems.append(f"{label}: dated after the anchor date")
         if ep.case and (ep.case.opened_on != ep.referral_on or ep.case.closed_on != ep.closed_on):
