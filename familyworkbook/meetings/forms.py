@@ -1,0 +1,303 @@
+"""Meeting forms. They own the GOV.UK error wording; services own the rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from familyworkbook.cases.models import Case
+from familyworkbook.core.forms import GovukDateField, GovukForm
+from familyworkbook.meetings.models import (
+    ActionStatus,
+    AttendanceStatus,
+    Meeting,
+    MeetingType,
+    Rag,
+)
+from familyworkbook.meetings.services import CycleStage, NewAction
+from familyworkbook.workbook.models import ChangeIssue, Stage
+
+NEW_ACTION_ROWS = 3
+
+
+class TimeField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            max_length=5,
+            error_messages={"required": _("Enter the time the meeting starts")},
+            **kwargs,
+        )
+
+    def clean(self, value: Any) -> dt.time:
+        value = super().clean(value)
+        try:
+            return dt.datetime.strptime(value.strip(), "%H:%M").time()  # noqa: DTZ007
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter the time as hours and minutes, like 14:30"), code="invalid"
+            ) from None
+
+
+class PlanMeetingForm(GovukForm):
+    mtype = forms.ModelChoiceField(
+        label=_("Type of meeting"),
+        queryset=MeetingType.objects.filter(per_family=True),
+        empty_label=None,
+        error_messages={"required": _("Select the type of meeting")},
+    )
+    case = forms.ModelChoiceField(
+        label=_("Case"),
+        queryset=Case.objects.none(),
+        empty_label=None,
+        error_messages={"required": _("Select the case")},
+    )
+    date = GovukDateField(label=_("Date of the meeting"))
+    time = TimeField(label=_("Start time"), help_text=_("For example, 14:30"))
+    duration_minutes = forms.IntegerField(
+        label=_("Length in minutes"),
+        initial=60,
+        min_value=15,
+        max_value=480,
+        error_messages={
+            "required": _("Enter the length of the meeting in minutes"),
+            "invalid": _("Length must be a number of minutes, like 60"),
+            "min_value": _("Length must be at least 15 minutes"),
+            "max_value": _("Length must be 480 minutes or fewer"),
+        },
+    )
+    location = forms.CharField(label=_("Where (optional)"), max_length=200, required=False)
+    video_link = forms.URLField(
+        label=_("Video call link (optional)"),
+        required=False,
+        error_messages={"invalid": _("Enter a video call link starting with https://")},
+    )
+
+    def __init__(self, *args: Any, cases: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = cases
+        self.fields["case"].label_from_instance = lambda c: (
+            f"{c.team} – {c.get_reason_display()} ({c.opened_on:%d/%m/%Y})"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("date") and data.get("time"):
+            data["starts_at"] = timezone.make_aware(dt.datetime.combine(data["date"], data["time"]))
+        return data
+
+
+class ContributionForm(GovukForm):
+    text = forms.CharField(
+        label=_("Your contribution"),
+        help_text=_(
+            "A short summary from your chapter: what has changed, what is working, what worries "
+            "you. It is part of the record whether or not you attend."
+        ),
+        widget=forms.Textarea,
+        error_messages={"required": _("Enter your contribution")},
+    )
+
+
+class RecordMeetingForm(GovukForm):
+    """The record of the meeting. Attendance, carried actions and the date are filled in
+    already; where nothing has changed the chair confirms the RAG rating and the child's voice."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    held_on = GovukDateField(label=_("Date held"))
+    rag = forms.ChoiceField(
+        label=_("RAG rating agreed"),
+        choices=Rag.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select the RAG rating agreed")},
+    )
+    rag_reason = forms.CharField(
+        label=_("Why this rating (optional)"), widget=forms.Textarea, required=False
+    )
+    childs_voice = forms.CharField(
+        label=_("The child's voice"),
+        help_text=_("What the children have said or shown about their lives, in their words"),
+        widget=forms.Textarea,
+        error_messages={"required": _("Enter the child's voice")},
+    )
+    working_well = forms.CharField(
+        label=_("What is working well (optional)"), widget=forms.Textarea, required=False
+    )
+    worries = forms.CharField(
+        label=_("What we are worried about (optional)"), widget=forms.Textarea, required=False
+    )
+    decisions = forms.CharField(
+        label=_("Decisions (optional)"),
+        help_text=_("One decision a line"),
+        widget=forms.Textarea,
+        required=False,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        meeting: Meeting,
+        attendances: list,
+        carried: list,
+        workers: list,
+        adults: list,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        if not meeting.type.records_rag:
+            del self.fields["rag"]
+            del self.fields["rag_reason"]
+        self.attendance_names = []
+        for a in attendances:
+            name = f"attendance_{a.pk}"
+            who = a.worker.name if a.worker_id else str(a.person)
+            self.fields[name] = forms.ChoiceField(
+                label=_("%(who)s (%(discipline)s)")
+                % {"who": who, "discipline": a.get_discipline_display() or _("family")},
+                choices=[c for c in AttendanceStatus.choices if c[0] != AttendanceStatus.INVITED],
+                widget=forms.RadioSelect,
+                initial=a.status
+                if a.status != AttendanceStatus.INVITED
+                else AttendanceStatus.PRESENT,
+                error_messages={"required": _("Select whether %(who)s attended") % {"who": who}},
+            )
+            self.attendance_names.append((a.pk, name))
+        self.carried_names = []
+        for action in carried:
+            name = f"carried_{action.pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=_("Carried forward: %(text)s (%(owner)s, due %(due)s)")
+                % {
+                    "text": action.text,
+                    "owner": action.owner.name,
+                    "due": f"{action.due_on:%d/%m/%Y}",
+                },
+                choices=[
+                    (ActionStatus.OPEN, _("Still open")),
+                    (ActionStatus.DONE, _("Done")),
+                    (ActionStatus.NOT_DONE, _("Not done: no longer needed")),
+                ],
+                widget=forms.RadioSelect,
+                initial=action.status,
+            )
+            self.fields[f"{name}_outcome"] = forms.CharField(
+                label=_("What happened, or why not (optional)"), required=False
+            )
+            self.carried_names.append((action.pk, name))
+        owner_choices = [("", _("Select the owner"))] + [(w.pk, w.name) for w in workers]
+        self._workers = {str(w.pk): w for w in workers}
+        for i in range(1, NEW_ACTION_ROWS + 1):
+            self.fields[f"action_{i}_text"] = forms.CharField(
+                label=_("New action %(n)s (optional)") % {"n": i}, max_length=300, required=False
+            )
+            self.fields[f"action_{i}_owner"] = forms.ChoiceField(
+                label=_("Owner of action %(n)s") % {"n": i}, choices=owner_choices, required=False
+            )
+            self.fields[f"action_{i}_due"] = GovukDateField(
+                label=_("Action %(n)s due by") % {"n": i}, required=False
+            )
+        self._adults = {str(p.pk): p for p in adults}
+        if meeting.type.records_cycle_of_change and adults:
+            self.fields["coc_person"] = forms.ChoiceField(
+                label=_("Cycle of Change: adult (optional)"),
+                choices=[("", _("No change to record"))] + [(p.pk, str(p)) for p in adults],
+                required=False,
+            )
+            self.fields["coc_issue"] = forms.ChoiceField(
+                label=_("Issue"), choices=[("", "")] + ChangeIssue.choices, required=False
+            )
+            self.fields["coc_stage"] = forms.ChoiceField(
+                label=_("Stage"), choices=[("", "")] + Stage.choices, required=False
+            )
+            self.fields["coc_rationale"] = forms.CharField(
+                label=_("Why this stage"), widget=forms.Textarea, required=False
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        actions = []
+        for i in range(1, NEW_ACTION_ROWS + 1):
+            text = (data.get(f"action_{i}_text") or "").strip()
+            owner = data.get(f"action_{i}_owner")
+            due = data.get(f"action_{i}_due")
+            if not text:
+                if owner or due:
+                    self.add_error(f"action_{i}_text", _("Enter action %(n)s") % {"n": i})
+                continue
+            if not owner:
+                self.add_error(f"action_{i}_owner", _("Select who owns action %(n)s") % {"n": i})
+            if not due and f"action_{i}_due" not in self.errors:
+                self.add_error(
+                    f"action_{i}_due", _("Enter the date action %(n)s is due by") % {"n": i}
+                )
+            if owner and due:
+                actions.append(NewAction(text=text, owner=self._workers[owner], due_on=due))
+        data["new_actions"] = actions
+        stages = []
+        person = data.get("coc_person")
+        if person:
+            for name, message in (
+                ("coc_issue", _("Select the issue")),
+                ("coc_stage", _("Select the stage of change")),
+                ("coc_rationale", _("Enter why the adult is at this stage")),
+            ):
+                if not (data.get(name) or "").strip():
+                    self.add_error(name, message)
+            if all(
+                (data.get(n) or "").strip() for n in ("coc_issue", "coc_stage", "coc_rationale")
+            ):
+                stages.append(
+                    CycleStage(
+                        person=self._adults[person],
+                        issue=data["coc_issue"],
+                        stage=data["coc_stage"],
+                        rationale=data["coc_rationale"].strip(),
+                    )
+                )
+        data["cycle_of_change"] = stages
+        data["decision_list"] = [
+            line.strip() for line in (data.get("decisions") or "").splitlines() if line.strip()
+        ]
+        for _pk, name in self.carried_names:
+            if (
+                data.get(name) == ActionStatus.NOT_DONE
+                and not (data.get(f"{name}_outcome") or "").strip()
+            ):
+                self.add_error(f"{name}_outcome", _("Say why the action will not be done"))
+        return data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "expected_version": d["version"],
+            "held_on": d["held_on"],
+            "attendance": {pk: d[name] for pk, name in self.attendance_names},
+            "rag": d.get("rag", ""),
+            "rag_reason": d.get("rag_reason", ""),
+            "working_well": d["working_well"],
+            "worries": d["worries"],
+            "childs_voice": d["childs_voice"],
+            "decisions": d["decision_list"],
+            "new_actions": d["new_actions"],
+            "carried": {
+                pk: (d[name], d.get(f"{name}_outcome", "")) for pk, name in self.carried_names
+            },
+            "cycle_of_change": d["cycle_of_change"],
+        }
+
+
+class AmendmentForm(GovukForm):
+    text = forms.CharField(
+        label=_("Amendment"),
+        widget=forms.Textarea,
+        error_messages={"required": _("Enter the amendment")},
+    )
+    reason = forms.CharField(
+        label=_("Why the record is amended"),
+        widget=forms.Textarea,
+        error_messages={"required": _("Say why the record is amended")},
+    )

@@ -1,0 +1,190 @@
+"""Reads for the meeting pages: what is due (computed, never stored), a meeting's record with
+everything it shows loaded up front, goals and ratings since last time, and the .ics file.
+
+Each read takes a record or a queryset the view reached through `visible_to(user)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, Min, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from familyworkbook.cases.models import Allocation, Case
+from familyworkbook.meetings.models import (
+    GROUP_SUPERVISION,
+    Action,
+    Attendance,
+    Meeting,
+    MeetingType,
+)
+from familyworkbook.teams.models import Role, Worker
+from familyworkbook.workbook.models import GoalRating
+
+DUE_SOON_DAYS = 7
+
+
+@dataclass
+class DueRow:
+    case: Case
+    last_held: dt.date | None
+    due_on: dt.date
+    today: dt.date
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_on < self.today
+
+    @property
+    def days_overdue(self) -> int:
+        return (self.today - self.due_on).days
+
+
+def due_supervisions(
+    cases: QuerySet[Case], *, today: dt.date | None = None, within_days: int = DUE_SOON_DAYS
+) -> list[DueRow]:
+    """Open cases with an adult specialist allocated whose group supervision is due within
+    `within_days` or overdue; in two queries whatever the number of cases.
+
+    Due = last held + the type's interval; never held = from the day the first current
+    specialist was allocated."""
+    today = today or timezone.localdate()
+    mtype = MeetingType.objects.get(slug=GROUP_SUPERVISION)
+    interval = dt.timedelta(days=mtype.due_every_days or 30)
+    specialists = Allocation.objects.current().filter(
+        case=OuterRef("pk"), role__in=Role.adult_specialists()
+    )
+    last = (
+        Meeting.objects.held()
+        .filter(family=OuterRef("family"), type=mtype, archived_at__isnull=True)
+        .order_by("-held_on")
+        .values("held_on")[:1]
+    )
+    first_specialist = (
+        Allocation.objects.current()
+        .filter(case=OuterRef("pk"), role__in=Role.adult_specialists())
+        .values("case")
+        .annotate(first=Min("started_on"))
+        .values("first")[:1]
+    )
+    rows = (
+        cases.open()
+        .filter(Exists(specialists))
+        .annotate(last_held=Subquery(last), specialist_since=Subquery(first_specialist))
+        .select_related("family", "team")
+        .order_by("pk")
+    )
+    out = []
+    for case in rows:
+        start = case.last_held or case.specialist_since
+        due_on = start + interval
+        if due_on <= today + dt.timedelta(days=within_days):
+            out.append(DueRow(case=case, last_held=case.last_held, due_on=due_on, today=today))
+    out.sort(key=lambda r: (r.due_on, r.case.pk))
+    return out
+
+
+@dataclass
+class MeetingPage:
+    meeting: Meeting
+    attendances: list[Attendance]
+    actions: list[Action]
+    previous_rag: str
+    previous_rag_label: str
+    ratings_since: list[GoalRating]
+
+    @property
+    def carried(self) -> list[Action]:
+        return [a for a in self.actions if a.carried_from_id]
+
+    @property
+    def new_actions(self) -> list[Action]:
+        return [a for a in self.actions if not a.carried_from_id]
+
+    @property
+    def apologies_with_contribution(self) -> set[int]:
+        authors = {c.author_id for c in self.meeting.contributions.all()}
+        return {a.worker_id for a in self.attendances if not a.attended and a.worker_id in authors}
+
+
+def meeting_queryset(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    return qs.select_related(
+        "type", "family", "case", "chair__user", "signed_off_by__user", "previous"
+    ).prefetch_related(
+        "contributions__author__user",
+        "decisions",
+        "amendments",
+    )
+
+
+def meeting_page(meeting: Meeting) -> MeetingPage:
+    attendances = list(
+        meeting.attendances.select_related("worker__user", "person").order_by("discipline", "pk")
+    )
+    actions = list(meeting.actions.select_related("owner__user").order_by("due_on", "pk"))
+    prev = meeting.previous
+    since = prev.held_on if prev and prev.held_on else None
+    ratings = GoalRating.objects.filter(goal__family=meeting.family).select_related("goal")
+    if since:
+        ratings = ratings.filter(rated_on__gt=since)
+    return MeetingPage(
+        meeting=meeting,
+        attendances=attendances,
+        actions=actions,
+        previous_rag=prev.rag if prev else "",
+        previous_rag_label=prev.get_rag_display() if prev and prev.rag else "",
+        ratings_since=list(ratings.order_by("goal__pk", "rated_on", "pk")),
+    )
+
+
+def _ics_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def ics(meeting: Meeting, *, host: str) -> str:
+    """An iCalendar event for diaries. It names the meeting type and family reference only:
+    no names of family members leave the system in a calendar."""
+    start = meeting.starts_at.astimezone(dt.UTC)
+    end = start + dt.timedelta(minutes=meeting.duration_minutes)
+    fmt = "%Y%m%dT%H%M%SZ"
+    summary = (
+        f"{meeting.type.name} – {meeting.family.reference}" if meeting.family else str(meeting.type)
+    )
+    where = meeting.video_link or meeting.location
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Family Workbook//Meetings//EN",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:meeting-{meeting.pk}@{host}",
+        f"DTSTAMP:{timezone.now().astimezone(dt.UTC):{fmt}}",
+        f"DTSTART:{start:{fmt}}",
+        f"DTEND:{end:{fmt}}",
+        f"SUMMARY:{_ics_escape(summary)}",
+    ]
+    if where:
+        lines.append(f"LOCATION:{_ics_escape(where)}")
+    lines += ["END:VEVENT", "END:VCALENDAR"]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def workers_of_family(meeting: Meeting) -> list[Worker]:
+    """Who can own an action: the invited professionals."""
+    return [a.worker for a in meeting.attendances.select_related("worker__user") if a.worker_id]
+
+
+def involved_adults(meeting: Meeting) -> list[Any]:
+    from familyworkbook.people.models import Person, PersonKind
+
+    return list(
+        Person.objects.filter(
+            memberships__family=meeting.family,
+            memberships__ended_on__isnull=True,
+            kind=PersonKind.ADULT,
+            archived_at__isnull=True,
+        ).order_by("pk")
+    )

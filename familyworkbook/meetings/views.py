@@ -1,0 +1,272 @@
+"""Meeting pages. Thin: reach the family or meeting through `visible_to(user)` (404 for missing
+and not-allowed alike), bind the form, call the service, redirect."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from familyworkbook import audit
+from familyworkbook.access.records import get_family_for
+from familyworkbook.cases.formflow import add_service_errors, form_page, stale_message
+from familyworkbook.cases.models import Case
+from familyworkbook.core.models import StaleEditError
+from familyworkbook.meetings import forms as mf
+from familyworkbook.meetings import selectors, services
+from familyworkbook.meetings.models import Meeting
+from familyworkbook.teams.models import Team
+
+GET_POST = ["GET", "POST"]
+
+
+def meeting_for(request: HttpRequest, meeting_id: int) -> Meeting:
+    meeting = get_object_or_404(
+        selectors.meeting_queryset(Meeting.objects.visible_to(request.user)), pk=meeting_id
+    )
+    audit.record(
+        actor=request.user,
+        verb=audit.Verb.VIEWED,
+        target=meeting,
+        label="Meeting",
+        data={"family": meeting.family_id},
+        request=request,
+    )
+    return meeting
+
+
+@login_required
+@require_http_methods(["GET"])
+def family_meetings(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = get_family_for(request.user, family_id, request=request)
+    meetings = (
+        Meeting.objects.filter(family=family, archived_at__isnull=True)
+        .select_related("type", "chair__user")
+        .order_by("-starts_at", "-pk")
+    )
+    return render(request, "meetings/family.html", {"family": family, "meetings": meetings})
+
+
+@login_required
+@require_http_methods(GET_POST)
+def plan(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = get_family_for(request.user, family_id, request=request)
+    chair = services.worker_of(request.user)
+    if chair is None:
+        raise Http404
+    cases = (
+        Case.objects.visible_to(request.user).open().filter(family=family).select_related("team")
+    )
+    created: dict[str, Any] = {}
+
+    def save(form: mf.PlanMeetingForm) -> None:
+        d = form.cleaned_data
+        created["meeting"] = services.plan_meeting(
+            by=request.user,
+            mtype=d["mtype"],
+            family=family,
+            case=d["case"],
+            starts_at=d["starts_at"],
+            chair=chair,
+            duration_minutes=d["duration_minutes"],
+            location=d["location"],
+            video_link=d["video_link"],
+        )
+
+    form = mf.PlanMeetingForm(request.POST or None, cases=cases)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Meeting planned and invitations recorded"))
+            return redirect(created["meeting"].get_absolute_url())
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "family": family,
+            "heading": _("Plan a meeting"),
+            "back": reverse("meetings:family", args=[family.pk]),
+            "button": _("Plan meeting"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    m = meeting_for(request, meeting_id)
+    page = selectors.meeting_page(m)
+    me = services.worker_of(request.user)
+    return render(
+        request,
+        "meetings/meeting.html",
+        {
+            "meeting": m,
+            "page": page,
+            "family": m.family,
+            "is_chair": me is not None and me.pk == m.chair_id,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def print_meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    m = meeting_for(request, meeting_id)
+    audit.record(actor=request.user, verb=audit.Verb.PRINTED, target=m, label="Meeting record")
+    return render(
+        request,
+        "meetings/print.html",
+        {"meeting": m, "page": selectors.meeting_page(m), "family": m.family},
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def ics(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    m = meeting_for(request, meeting_id)
+    audit.record(
+        actor=request.user, verb=audit.Verb.DOWNLOADED, target=m, label="Meeting calendar file"
+    )
+    response = HttpResponse(
+        selectors.ics(m, host=request.get_host()), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="meeting-{m.pk}.ics"'
+    return response
+
+
+@login_required
+@require_http_methods(GET_POST)
+def contribute(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    m = meeting_for(request, meeting_id)
+    me = services.worker_of(request.user)
+    if me is None:
+        raise Http404
+    suggestion = services.suggested_contribution(m, me)
+
+    def make(data: Any) -> mf.ContributionForm:
+        return mf.ContributionForm(data, initial={"text": suggestion.text})
+
+    return form_page(
+        request,
+        make_form=make,
+        save=lambda form: services.contribute(
+            meeting=m, by=request.user, text=form.cleaned_data["text"], drawn_from=suggestion.entry
+        ),
+        success=_("Contribution added to the meeting record"),
+        success_url=m.get_absolute_url(),
+        template="meetings/form.html",
+        context={
+            "family": m.family,
+            "heading": _("Add your contribution"),
+            "back": m.get_absolute_url(),
+            "suggestion": suggestion,
+        },
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def record(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    m = meeting_for(request, meeting_id)
+    if m.is_signed_off:
+        messages.info(
+            request, _("This record has been signed off. Add an amendment to correct it.")
+        )
+        return redirect(m.get_absolute_url())
+    page = selectors.meeting_page(m)
+    kwargs = {
+        "meeting": m,
+        "attendances": page.attendances,
+        "carried": page.carried,
+        "workers": selectors.workers_of_family(m),
+        "adults": selectors.involved_adults(m),
+    }
+    initial = {
+        "version": m.version,
+        "held_on": m.held_on or timezone.localdate(),
+        "rag": m.rag,
+        "rag_reason": m.rag_reason,
+        "childs_voice": m.childs_voice,
+        "working_well": m.working_well,
+        "worries": m.worries,
+    }
+    form = mf.RecordMeetingForm(request.POST or None, initial=initial, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_meeting(meeting=m, by=request.user, **form.service_kwargs())
+        except StaleEditError as exc:
+            form.add_error(None, stale_message(exc.record, form))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Meeting record saved"))
+            return redirect(m.get_absolute_url())
+    return render(
+        request,
+        "meetings/record.html",
+        {"form": form, "meeting": m, "page": page, "family": m.family},
+    )
+
+
+@login_required
+@require_POST
+def sign_off(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    m = meeting_for(request, meeting_id)
+    try:
+        services.sign_off(meeting=m, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Record signed off"))
+    return redirect(m.get_absolute_url())
+
+
+@login_required
+@require_http_methods(GET_POST)
+def amend(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    m = meeting_for(request, meeting_id)
+    return form_page(
+        request,
+        make_form=lambda data: mf.AmendmentForm(data),
+        save=lambda form: services.amend(meeting=m, by=request.user, **form.cleaned_data),
+        success=_("Amendment added"),
+        success_url=m.get_absolute_url(),
+        template="meetings/form.html",
+        context={
+            "family": m.family,
+            "heading": _("Amend the signed-off record"),
+            "back": m.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def due(request: HttpRequest) -> HttpResponse:
+    """Group supervisions due and overdue, for the user's teams and for the user."""
+    teams = list(Team.objects.of_user(request.user))
+    team_id = request.GET.get("team")
+    team = next((t for t in teams if str(t.pk) == team_id), teams[0] if teams else None)
+    visible = Case.objects.visible_to(request.user)
+    me = services.worker_of(request.user)
+    team_rows = selectors.due_supervisions(visible.filter(team=team)) if team else []
+    my_rows = selectors.due_supervisions(visible.allocated_to(me)) if me else []
+    return render(
+        request,
+        "meetings/due.html",
+        {"teams": teams, "team": team, "team_rows": team_rows, "my_rows": my_rows},
+    )
