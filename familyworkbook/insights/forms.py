@@ -1,0 +1,69 @@
+"""The scope-and-period form on the insights pages (submitted by GET, so a view can be bookmarked)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from familyworkbook.core.forms import GovukDateField, GovukForm
+from familyworkbook.insights import selectors
+
+
+class ScopeForm(GovukForm):
+    scope = forms.ChoiceField(
+        label=_("Whose cases"),
+        error_messages={
+            "required": _("Select whose cases to show"),
+            "invalid_choice": _("Select a team, district or service from the list"),
+        },
+    )
+    date_from = GovukDateField(label=_("From"), help_text=_("For example, 1 4 2025"))
+    date_to = GovukDateField(label=_("To"), help_text=_("For example, 31 3 2026"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = selectors.scope_choices()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        if date_from and date_to:
+            if date_to < date_from:
+                self.add_error("date_to", _("The end of the period must be on or after its start"))
+            elif len(selectors.quarters_between(date_from, date_to)) > selectors.MAX_QUARTERS:
+                self.add_error(
+                    "date_to",
+                    _("Choose a period of at most %(n)s quarters (5 years)")
+                    % {"n": selectors.MAX_QUARTERS},
+                )
+        if data.get("scope") and selectors.scope_from_key(data["scope"]) is None:
+            self.add_error("scope", _("Select a team, district or service from the list"))
+        return data
+
+    @property
+    def chosen_scope(self) -> selectors.Scope:
+        return selectors.scope_from_key(self.cleaned_data["scope"])  # type: ignore[return-value]
+
+
+def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The last four whole quarters before today's quarter."""
+    current = selectors.quarter_of(today)
+    end = current.start - dt.timedelta(days=1)
+    start = dt.date(end.year - 1, end.month, 1) + dt.timedelta(days=31)
+    return selectors.quarter_of(start).start, end
+
+
+def initial_data(today: dt.date, scope_key: str) -> dict[str, str]:
+    date_from, date_to = default_period(today)
+    return {
+        "scope": scope_key,
+        "date_from_day": str(date_from.day),
+        "date_from_month": str(date_from.month),
+        "date_from_year": str(date_from.year),
+        "date_to_day": str(date_to.day),
+        "date_to_month": str(date_to.month),
+        "date_to_year": str(date_to.year),
+    }
