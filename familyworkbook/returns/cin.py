@@ -108,14 +108,23 @@ def _header(root: ET.Element, year: CollectionYear) -> None:
     _add(levels, "CBDSLevel", "Child")
 
 
-def _identifiers(parent: ET.Element, child: Person) -> None:
+def unborn_on(child: Person, day: dt.date) -> bool:
+    """Not yet born on `day`: an unborn child, or one born after it (unborn at the census date)."""
+    if child.kind == PersonKind.UNBORN:
+        return True
+    return child.date_of_birth is not None and child.date_of_birth > day
+
+
+def _identifiers(parent: ET.Element, child: Person, year: CollectionYear) -> None:
     ids = ET.SubElement(parent, "ChildIdentifiers")
     _add(ids, "LAchildID", child.la_child_id)
     _add(ids, "UPN", child.upn)
     if not child.upn:
         _add(ids, "UPNunknown", child.upn_unknown_reason)
-    if child.kind == PersonKind.UNBORN:
-        _add(ids, "ExpectedPersonBirthDate", _iso(child.expected_date_of_birth))
+    if unborn_on(child, year.end):
+        # As at 31 March the child was not yet born: the census has the due date.
+        due = child.expected_date_of_birth or child.date_of_birth
+        _add(ids, "ExpectedPersonBirthDate", _iso(due))
         _add(ids, "Sex", "U")
     else:
         _add(ids, "PersonBirthDate", _iso(child.date_of_birth))
@@ -367,7 +376,7 @@ def build_cin_census(year: CollectionYear, children: Iterable[int] | None = None
         seen_ids[child.la_child_id] = child.pk
         result.problems += child_episode_problems(episodes, year)
         child_el = ET.SubElement(children_el, "Child")
-        _identifiers(child_el, child)
+        _identifiers(child_el, child, year)
         for episode in episodes:
             result.problems += episode_problems(episode, year)
             _cin_details(child_el, episode, year, previous[child_id])

@@ -27,8 +27,6 @@ def identity_problems(child: Person, return_name: str, year: CollectionYear) -> 
             add("8525", "expected date of birth", "Record the expected date of birth.")
     elif not child.date_of_birth:
         add("8525", "date of birth", "Record the child's date of birth.")
-    elif child.date_of_birth > year.end:
-        add("8520", "date of birth", "The date of birth is after the end of the collection year.")
     if child.upn:
         try:
             validate_upn(child.upn)

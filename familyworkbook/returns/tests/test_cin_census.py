@@ -208,3 +208,16 @@ def test_command_refuses_with_a_readable_message(north, sam, tmp_path, capsys):
     assert not out.exists()
     call_command("export_cin_census", "--year", "2026", "--out", str(out), "--force")
     assert out.exists()
+
+
+def test_a_child_born_after_31_march_was_unborn_in_that_census(north, sam):
+    family, _ = cin_family(north, sam)
+    first = children_of(family)[0]
+    type(first).objects.filter(pk=first.pk).update(
+        date_of_birth=dt.date(2026, 5, 2), expected_date_of_birth=dt.date(2026, 5, 9)
+    )
+    CinEpisode.objects.filter(child=first).update(referral_on=dt.date(2025, 9, 1))
+    ids = child_el(parse(build_cin_census(YEAR).xml), first.la_child_id).find("ChildIdentifiers")
+    assert ids.find("PersonBirthDate") is None
+    assert ids.findtext("ExpectedPersonBirthDate") == "2026-05-09"
+    assert ids.findtext("Sex") == "U"
