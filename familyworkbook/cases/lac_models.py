@@ -151,12 +151,13 @@ class Adopters(models.TextChoices):
 
 
 class AdopterLegalStatus(models.TextChoices):
-    L0 = "L0", _("Adopted by the partner of a parent")
-    L11 = "L11", _("A couple married to each other (different sex)")
-    L12 = "L12", _("A couple married to each other (same sex)")
+    # As the DfE's rules pair them with the adopters' sexes (SSDA903 rules 514-524).
+    L0 = "L0", _("A single adopter")
+    L11 = "L11", _("A couple of different sexes, married to each other")
+    L12 = "L12", _("A couple of the same sex, married to each other")
     L2 = "L2", _("A couple in a civil partnership")
-    L3 = "L3", _("A couple living as partners, not married or in a civil partnership")
-    L4 = "L4", _("A single adopter")
+    L3 = "L3", _("A couple of different sexes, not married or in a civil partnership")
+    L4 = "L4", _("A couple of the same sex, not married or in a civil partnership")
 
 
 class PreviousPermanenceKind(models.TextChoices):
