@@ -404,7 +404,8 @@ class _Builder:
             return
         age_start = child.age_on(self.year.start) or 0
         age_end = child.age_on(self.year.end) or 0
-        if age_start >= 4 and age_end < 17 and outcome.sdq_score is None and not outcome.sdq_reason:
+        # Aged 4 to 16 at some time in the year (rules 186 and 197B).
+        if age_end >= 4 and age_start < 17 and outcome.sdq_score is None and not outcome.sdq_reason:
             self.add(
                 child, "186", "SDQ score", "Record the SDQ score, or the reason there is none."
             )
