@@ -59,6 +59,15 @@ class Scope:
     def key(self) -> str:
         return "council" if self.obj is None else f"{self.kind}:{self.obj.pk}"
 
+    def teams(self) -> QuerySet[Team]:
+        if self.kind == "team":
+            return Team.objects.filter(pk=self.obj.pk)  # type: ignore[union-attr]
+        if self.kind == "district":
+            return Team.objects.filter(district=self.obj)
+        if self.kind == "service":
+            return Team.objects.filter(service=self.obj)
+        return Team.objects.all()
+
     def cases(self, user: Any) -> QuerySet[Case]:
         cases = Case.objects.visible_to(user)
         if self.kind == "team":

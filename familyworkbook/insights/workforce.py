@@ -1,0 +1,229 @@
+"""Workforce figures for a scope on a day: posts and vacancies, caseloads, agency share, training.
+
+A post serving several teams is one post: posts are selected by `pk__in` a subquery of the
+teams they serve, never by joining through the teams (which would count it once per team).
+Each figure is one grouped query, whatever the number of posts or workers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from familyworkbook.cases.models import Allocation
+from familyworkbook.insights.models import Course, Thresholds, TrainingRecord
+from familyworkbook.insights.selectors import Scope, Table, _share
+from familyworkbook.teams.models import (
+    EmploymentType,
+    Organisation,
+    OrganisationKind,
+    Post,
+    Role,
+    Worker,
+)
+
+DEFAULT_CASELOAD_CAP = 15
+
+
+def thresholds() -> Thresholds:
+    """The council's thresholds, or the model's defaults (unsaved) if none were set."""
+    council = Organisation.objects.filter(kind=OrganisationKind.COUNCIL).order_by("pk").first()
+    found = Thresholds.objects.filter(council=council).first() if council else None
+    return found or Thresholds(council=council)
+
+
+def posts_in(scope: Scope, day: dt.date) -> QuerySet[Post]:
+    """Posts established on `day` that serve at least one team in the scope, each once."""
+    serving = Post.teams.through.objects.filter(team__in=scope.teams()).values("post_id")
+    return Post.objects.filter(
+        Q(disestablished_on__isnull=True) | Q(disestablished_on__gt=day),
+        pk__in=serving,
+        established_on__lte=day,
+    )
+
+
+def posts_by_role(scope: Scope, day: dt.date) -> Table:
+    rows_by_role = {
+        r["role"]: r
+        for r in posts_in(scope, day)
+        .values("role")
+        .annotate(
+            posts=Count("pk"),
+            fte=Sum("fte"),
+            vacant=Count("pk", filter=Q(holder__isnull=True)),
+            agency=Count("pk", filter=Q(holder__employment_type=EmploymentType.AGENCY)),
+        )
+        .order_by()
+    }
+    rows = []
+    totals = [0, 0, 0]
+    for role, label in Role.choices:
+        r = rows_by_role.get(role)
+        if not r:
+            continue
+        filled = r["posts"] - r["vacant"]
+        rows.append(
+            [
+                str(label),
+                r["posts"],
+                float(r["fte"] or 0),
+                r["vacant"],
+                _share(r["vacant"], r["posts"]),
+                _share(r["agency"], filled),
+            ]
+        )
+        totals[0] += r["posts"]
+        totals[1] += r["vacant"]
+        totals[2] += r["agency"]
+    rows.append(
+        [
+            _("All roles"),
+            totals[0],
+            round(sum(row[2] for row in rows), 2),
+            totals[1],
+            _share(totals[1], totals[0]),
+            _share(totals[2], totals[0] - totals[1]),
+        ]
+    )
+    return Table(
+        "posts",
+        _("Posts and vacancies by role"),
+        [
+            _("Role"),
+            _("Posts"),
+            _("Full-time equivalent"),
+            _("Vacant"),
+            _("Vacancy rate (%)"),
+            _("Agency share of filled posts (%)"),
+        ],
+        rows,
+        _(
+            "Posts established on %(day)s serving any team in the scope. A post serving "
+            "several teams is counted once. Agency share: filled posts whose holder is "
+            "employed through an agency."
+        )
+        % {"day": day.strftime("%d/%m/%Y")},
+        series=[1, 3],
+    )
+
+
+@dataclass
+class Caseload:
+    worker: Worker
+    open_cases: int
+    over_cap: bool
+
+
+def caseloads(scope: Scope, day: dt.date, cap: int) -> tuple[list[Caseload], Table]:
+    """Open cases per case-holding worker in the scope (two queries), and averages by role."""
+    holders = (
+        Worker.objects.filter(
+            pk__in=posts_in(scope, day).filter(holder__isnull=False).values("holder_id"),
+            role__in=[r.value for r in Role.case_holders()]
+            + [Role.CHILD_PRACTITIONER.value]
+            + [r.value for r in Role.adult_specialists()],
+        )
+        .select_related("user")
+        .order_by("role", "user__last_name", "user__first_name")
+    )
+    counts = dict(
+        Allocation.objects.filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=day),
+            Q(case__closed_on__isnull=True) | Q(case__closed_on__gt=day),
+            worker__in=holders,
+            archived_at__isnull=True,
+            started_on__lte=day,
+            case__archived_at__isnull=True,
+        )
+        .values_list("worker_id")
+        .annotate(n=Count("case", distinct=True))
+        .order_by()
+    )
+    people = [Caseload(w, counts.get(w.pk, 0), counts.get(w.pk, 0) > cap) for w in holders]
+    by_role: dict[str, list[int]] = {}
+    for c in people:
+        by_role.setdefault(c.worker.role, []).append(c.open_cases)
+    rows = [
+        [
+            str(Role(role).label),
+            len(loads),
+            round(sum(loads) / len(loads), 1),
+            max(loads),
+            sum(1 for n in loads if n > cap),
+        ]
+        for role, loads in by_role.items()
+    ]
+    table = Table(
+        "caseloads",
+        _("Caseloads by role"),
+        [_("Role"), _("Workers"), _("Average open cases"), _("Highest"), _("Over the cap")],
+        rows,
+        _(
+            "Open cases allocated to each worker holding a post in the scope on %(day)s "
+            "(lead or not), against a cap of %(cap)s."
+        )
+        % {"day": day.strftime("%d/%m/%Y"), "cap": cap},
+        series=[2],
+    )
+    return people, table
+
+
+def training(scope: Scope, day: dt.date) -> Table:
+    """Share of post holders trained in Motivational Interviewing, and follow-up taken up."""
+    holder_ids = posts_in(scope, day).filter(holder__isnull=False).values("holder_id")
+    workers = Worker.objects.filter(pk__in=holder_ids)
+    done = TrainingRecord.objects.filter(archived_at__isnull=True, completed_on__lte=day)
+    result = workers.aggregate(
+        staff=Count("pk", distinct=True),
+        trained=Count(
+            "pk",
+            distinct=True,
+            filter=Q(pk__in=done.filter(course=Course.MI_CORE).values("worker_id")),
+        ),
+        follow_up=Count(
+            "pk",
+            distinct=True,
+            filter=Q(pk__in=done.filter(course=Course.MI_CORE).values("worker_id"))
+            & Q(pk__in=done.filter(course=Course.MI_FOLLOW_UP).values("worker_id")),
+        ),
+    )
+    rows = [
+        [_("Post holders"), result["staff"], None],
+        [
+            _("Trained in Motivational Interviewing"),
+            result["trained"],
+            _share(result["trained"], result["staff"]),
+        ],
+        [
+            _("Of those trained, took up the follow-up"),
+            result["follow_up"],
+            _share(result["follow_up"], result["trained"]),
+        ],
+    ]
+    return Table(
+        "training",
+        _("Motivational Interviewing training"),
+        [_("Measure"), _("People"), _("Share (%)")],
+        rows,
+        _(
+            "From the training register: people holding a post in the scope on %(day)s with "
+            "the two-day course recorded on or before that day; follow-up share is of those "
+            "trained."
+        )
+        % {"day": day.strftime("%d/%m/%Y")},
+        series=[1],
+    )
+
+
+def workforce(scope: Scope, day: dt.date) -> dict[str, Any]:
+    limits = thresholds()
+    people, caseload_table = caseloads(scope, day, limits.caseload_cap)
+    return {
+        "thresholds": limits,
+        "tables": [posts_by_role(scope, day), caseload_table, training(scope, day)],
+        "caseloads": people,
+    }
