@@ -73,6 +73,7 @@ class PlanMeetingForm(GovukForm):
     video_link = forms.URLField(
         label=_("Video call link (optional)"),
         required=False,
+        assume_scheme="https",
         error_messages={"invalid": _("Enter a video call link starting with https://")},
     )
 

@@ -1,0 +1,257 @@
+"""Meeting pages: sign-in, 404 for families a worker may not see, errors in the summary with
+nothing saved, the short record form, sign-off, amendments, printing, .ics, query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from familyworkbook.audit.models import AuditEvent
+from familyworkbook.meetings import services
+from familyworkbook.meetings.models import Action, Meeting, MeetingStatus, Rag
+from familyworkbook.workbook.models import Chapter, Entry
+
+from .conftest import assert_error, on
+
+
+def record_data(meeting, **extra):
+    """What the form posts when the chair changes nothing but the RAG and the child's voice."""
+    data = {"version": meeting.version, **on("held_on", timezone.localdate())}
+    for a in meeting.attendances.all():
+        data[f"attendance_{a.pk}"] = "present"
+    for a in meeting.actions.filter(carried_from__isnull=False):
+        data[f"carried_{a.pk}"] = a.status
+    data.update(extra)
+    return data
+
+
+@pytest.mark.parametrize("name", ["due", "family", "meeting", "record", "ics", "print"])
+def test_every_page_needs_sign_in(client, plan, name):
+    m = plan()
+    args = {"due": [], "family": [m.family_id]}.get(name, [m.pk])
+    response = client.get(reverse(f"meetings:{name}", args=args))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", ["meeting", "record", "ics", "print", "contribute", "amend"])
+def test_other_teams_worker_gets_404(client, signed_in, plan, priya, name):
+    m = plan()
+    signed_in(client, priya)
+    assert client.get(reverse(f"meetings:{name}", args=[m.pk])).status_code == 404
+    assert client.get(reverse("meetings:plan", args=[m.family_id])).status_code == 404
+
+
+def test_plan_a_meeting(client, signed_in, mo, gcs, supervised_case):
+    signed_in(client, mo)
+    url = reverse("meetings:plan", args=[supervised_case.family_id])
+    day = timezone.localdate() + dt.timedelta(days=7)
+    response = client.post(
+        url,
+        {
+            "mtype": gcs.pk,
+            "case": supervised_case.pk,
+            **on("date", day),
+            "time": "14:30",
+            "duration_minutes": "60",
+            "video_link": "https://video.example/x",
+        },
+    )
+    m = Meeting.objects.get()
+    assert response.status_code == 302 and response.url == m.get_absolute_url()
+    assert timezone.localtime(m.starts_at).time() == dt.time(14, 30)
+    assert m.attendances.count() == 3
+
+
+def test_plan_errors_show_in_the_summary_and_save_nothing(
+    client, signed_in, mo, gcs, supervised_case
+):
+    signed_in(client, mo)
+    url = reverse("meetings:plan", args=[supervised_case.family_id])
+    response = client.post(
+        url, {"mtype": gcs.pk, "case": supervised_case.pk, "time": "2pm", "duration_minutes": "5"}
+    )
+    assert_error(response, "Enter date of the meeting")
+    assert_error(response, "Enter the time as hours and minutes, like 14:30")
+    assert_error(response, "Length must be at least 15 minutes")
+    assert not Meeting.objects.exists()
+
+
+def test_nothing_changed_supervision_needs_two_fields(client, signed_in, mo, plan):
+    """Attendance, the date and carried actions arrive filled in: the chair picks the RAG
+    rating and writes the child's voice."""
+    m = plan()
+    signed_in(client, mo)
+    url = reverse("meetings:record", args=[m.pk])
+    page = client.get(url).content.decode()
+    assert 'value="present" checked' in page
+    response = client.post(url, record_data(m, rag=Rag.GREEN, childs_voice="Happy at school"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    m.refresh_from_db()
+    assert (m.status, m.rag, m.held_on) == (MeetingStatus.HELD, Rag.GREEN, timezone.localdate())
+
+
+def test_record_errors_show_in_the_summary_and_save_nothing(client, signed_in, mo, sam, plan):
+    m = plan()
+    signed_in(client, mo)
+    url = reverse("meetings:record", args=[m.pk])
+    response = client.post(
+        url, record_data(m, action_1_text="Visit school", decisions="Continue plan")
+    )
+    assert_error(response, "Select the RAG rating agreed")
+    assert_error(response, "Enter the child&#x27;s voice")
+    assert_error(response, "Select who owns action 1")
+    assert_error(response, "Enter the date action 1 is due by")
+    m.refresh_from_db()
+    assert m.status == MeetingStatus.PLANNED
+    assert not m.decisions.exists() and not Action.objects.exists()
+
+
+def test_record_with_two_actions_and_previous_rag_shown(client, signed_in, mo, sam, dana, plan):
+    today = timezone.localdate()
+    first = plan(today - dt.timedelta(days=30))
+    services.record_meeting(
+        meeting=first,
+        by=mo.user,
+        expected_version=first.version,
+        held_on=today - dt.timedelta(days=30),
+        attendance={},
+        rag=Rag.RED,
+        childs_voice="x",
+    )
+    m = plan()
+    signed_in(client, mo)
+    url = reverse("meetings:record", args=[m.pk])
+    assert "Last time the RAG rating was Red" in client.get(url).content.decode()
+    due = today + dt.timedelta(days=14)
+    response = client.post(
+        url,
+        record_data(
+            m,
+            rag=Rag.AMBER,
+            childs_voice="ok",
+            decisions="Keep CP plan\nRefer to FGC",
+            action_1_text="Visit school",
+            action_1_owner=sam.pk,
+            **on("action_1_due", due),
+            action_2_text="Start Freedom",
+            action_2_owner=dana.pk,
+            **on("action_2_due", due),
+        ),
+    )
+    assert response.status_code == 302
+    assert list(m.actions.values_list("text", flat=True).order_by("pk")) == [
+        "Visit school",
+        "Start Freedom",
+    ]
+    assert m.decisions.count() == 2
+    page = client.get(m.get_absolute_url()).content.decode()
+    assert "Previous RAG rating" in page and "Red: significant concern" in page
+
+
+def test_contribution_starts_from_the_latest_chapter_entry(
+    client, signed_in, dana, plan, smith_family
+):
+    m = plan()
+    Entry.objects.create(
+        family=smith_family,
+        author=dana,
+        chapter=Chapter.DA_SURVIVOR,
+        happened_on=timezone.localdate(),
+        kind="home_visit",
+        what_happened="w",
+        meaning_for_child="m",
+        what_happens_next="n",
+        shared_summary="Mum completed module 2 of Freedom",
+    )
+    signed_in(client, dana)
+    url = reverse("meetings:contribute", args=[m.pk])
+    assert "Mum completed module 2 of Freedom" in client.get(url).content.decode()
+    assert_error(client.post(url, {"text": ""}), "Enter your contribution")
+    assert not m.contributions.exists()
+    assert client.post(url, {"text": "Mum completed module 2"}).status_code == 302
+    c = m.contributions.get()
+    assert c.drawn_from is not None and c.chapter == Chapter.DA_SURVIVOR
+
+
+def test_sign_off_then_read_only_and_amendments(client, signed_in, mo, sam, plan):
+    m = plan()
+    services.record_meeting(
+        meeting=m,
+        by=mo.user,
+        expected_version=m.version,
+        held_on=timezone.localdate(),
+        attendance={},
+        rag=Rag.GREEN,
+        childs_voice="x",
+    )
+    signed_in(client, sam)
+    client.post(reverse("meetings:sign_off", args=[m.pk]))
+    m.refresh_from_db()
+    assert m.status == MeetingStatus.HELD  # sam is not the chair
+    signed_in(client, mo)
+    client.post(reverse("meetings:sign_off", args=[m.pk]))
+    m.refresh_from_db()
+    assert m.is_signed_off
+    response = client.get(reverse("meetings:record", args=[m.pk]))
+    assert response.status_code == 302
+    response = client.post(
+        reverse("meetings:record", args=[m.pk]), record_data(m, rag=Rag.RED, childs_voice="y")
+    )
+    m.refresh_from_db()
+    assert m.rag == Rag.GREEN
+    amend = reverse("meetings:amend", args=[m.pk])
+    assert_error(client.post(amend, {"text": "Dad attended"}), "Say why the record is amended")
+    assert client.post(amend, {"text": "Dad attended", "reason": "Left off"}).status_code == 302
+    assert "Dad attended" in client.get(m.get_absolute_url()).content.decode()
+
+
+def test_print_and_ics_are_audited(client, signed_in, mo, plan):
+    m = plan()
+    signed_in(client, mo)
+    response = client.get(reverse("meetings:ics", args=[m.pk]))
+    assert response["Content-Type"].startswith("text/calendar")
+    assert b"BEGIN:VCALENDAR" in response.content
+    assert client.get(reverse("meetings:print", args=[m.pk])).status_code == 200
+    verbs = set(AuditEvent.objects.filter(target_id=str(m.pk)).values_list("verb", flat=True))
+    assert {"printed", "downloaded", "viewed"} <= verbs
+
+
+def test_due_page_lists_team_and_mine(client, signed_in, dana, supervised_case):
+    signed_in(client, dana)
+    page = client.get(reverse("meetings:due")).content.decode()
+    assert supervised_case.family.reference in page
+    assert "Overdue by" in page
+
+
+def test_meeting_page_queries_do_not_grow(client, signed_in, mo, sam, plan):
+    m = plan()
+    signed_in(client, mo)
+    url = m.get_absolute_url()
+
+    def add(n):
+        for i in range(n):
+            services.contribute(meeting=m, by=sam.user, text=f"c{i}")
+            a = Action(meeting=m, text=f"a{i}", owner=sam, due_on=timezone.localdate())
+            a.save()
+
+    add(1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    add(8)
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+    assert len(large) == len(small)
+
+
+def test_family_meetings_list(client, signed_in, mo, plan):
+    m = plan()
+    signed_in(client, mo)
+    page = client.get(reverse("meetings:family", args=[m.family_id])).content.decode()
+    assert "Group case supervision" in page and m.get_absolute_url() in page
