@@ -409,6 +409,13 @@ class _Builder:
             self.add(
                 child, "186", "SDQ score", "Record the SDQ score, or the reason there is none."
             )
+        if outcome.sdq_reason == "SDQ1" and age_start >= 4 and age_end <= 16:
+            self.add(
+                child,
+                "157",
+                "reason there is no SDQ score",
+                "'The child refused' is only for young people of 17 or over: record the score or another reason.",
+            )
         self.result.tables["OC2"].append(
             {
                 "CHILD": child.la_child_id,
