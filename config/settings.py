@@ -141,6 +141,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "familyworkbook.core.context_processors.service",
+                "familyworkbook.access.context_processors.access_nav",
             ],
         },
     }

@@ -16,6 +16,10 @@ class AccessConfig(AppConfig):
         scoping.register("cases.case", policy.cases)
         scoping.register_check(policy.NOTICE_PROTECTED, policy.may_be_told_of_protected)
         scoping.register_check(policy.SEE_WHO_HAS_SEEN, policy.may_see_who_has_seen)
+        scoping.register_check(
+            "prepare_subject_access",
+            lambda user: policy.holds(user, policy.SUBJECT_ACCESS_PERMISSION),
+        )
         scoping.register_hook("redacted_fields", policy.redacted_fields)
         scoping.register_hook("address_exposure", policy.address_exposure)
         scoping.register_hook("restricted_matches", policy.restricted_matches)

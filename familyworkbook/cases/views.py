@@ -20,6 +20,7 @@ from familyworkbook.cases import selectors, services
 from familyworkbook.cases.formflow import form_page
 from familyworkbook.cases.forms import AllocateForm, CloseCaseForm, EndAllocationForm, OpenCaseForm
 from familyworkbook.cases.models import Case
+from familyworkbook.core import scoping
 
 # --- Pages ---------------------------------------------------------------------------------
 
@@ -29,7 +30,15 @@ from familyworkbook.cases.models import Case
 def family(request: HttpRequest, family_id: int) -> HttpResponse:
     fam = selectors.get_family_for(request.user, family_id, request=request)
     page = selectors.family_page(request.user, fam)
-    return render(request, "cases/family.html", {"family": fam, "page": page})
+    return render(
+        request,
+        "cases/family.html",
+        {
+            "family": fam,
+            "page": page,
+            "who_has_seen": scoping.allows(request.user, "see_who_has_seen"),
+        },
+    )
 
 
 @login_required
@@ -37,7 +46,16 @@ def family(request: HttpRequest, family_id: int) -> HttpResponse:
 def person(request: HttpRequest, person_id: int) -> HttpResponse:
     someone = selectors.get_person_for(request.user, person_id, request=request)
     page = selectors.person_page(request.user, someone)
-    return render(request, "cases/person.html", {"person": someone, "page": page})
+    return render(
+        request,
+        "cases/person.html",
+        {
+            "person": someone,
+            "page": page,
+            "who_has_seen": scoping.allows(request.user, "see_who_has_seen"),
+            "subject_access": scoping.allows(request.user, "prepare_subject_access"),
+        },
+    )
 
 
 def _paginate(request: HttpRequest, queryset: QuerySet[Case]) -> Page:

@@ -1,0 +1,19 @@
+"""Navigation items that depend on who is signed in (the pages themselves check again)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def access_nav(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_verified():  # type: ignore[union-attr]
+        return {}
+    from familyworkbook.access import policy
+
+    return {
+        "nav_audit": policy.holds(user, policy.SEARCH_AUDIT_PERMISSION),
+        "nav_emergency_review": policy.actor_of(user).is_manager,
+    }

@@ -1,0 +1,126 @@
+"""Forms for emergency access, the sharing log and the audit search (GOV.UK wording here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from familyworkbook.access.models import (
+    Consent,
+    Decision,
+    LawfulBasis,
+    SharingAgreement,
+    SharingRecord,
+)
+from familyworkbook.audit.verbs import Verb
+from familyworkbook.core.forms import GovukDateField, GovukForm, GovukModelForm
+from familyworkbook.people.models import Person
+
+
+class BreakGlassForm(GovukForm):
+    reference = forms.CharField(
+        label=_("Family reference"),
+        help_text=_("For example, F0001234"),
+        max_length=20,
+        error_messages={"required": _("Enter the family reference")},
+    )
+    reason = forms.CharField(
+        label=_("Why do you need emergency access?"),
+        help_text=_(
+            "Your manager and the family's team managers will see this. Access ends after 4 hours."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Explain why you need emergency access")},
+    )
+
+    def clean_reference(self) -> str:
+        return "".join(self.cleaned_data["reference"].split()).upper()
+
+
+class SharingForm(GovukModelForm):
+    class Meta:
+        model = SharingRecord
+        fields = [
+            "decision",
+            "person",
+            "what",
+            "recipient",
+            "organisation",
+            "purpose",
+            "lawful_basis",
+            "consent",
+            "agreement",
+            "decided_on",
+        ]
+        widgets = {
+            "decision": forms.RadioSelect,
+            "lawful_basis": forms.RadioSelect,
+            "what": forms.Textarea(attrs={"rows": 3}),
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "decision": _("What did you decide?"),
+            "person": _("Who is the information about? (optional)"),
+            "what": _("What was shared, or asked for"),
+            "recipient": _("Shared with (name and role)"),
+            "organisation": _("Their organisation (optional)"),
+            "purpose": _("Why"),
+            "lawful_basis": _("Lawful basis"),
+            "consent": _("Consent relied on (if the basis is consent)"),
+            "agreement": _("Information-sharing agreement (if the basis is an agreement)"),
+        }
+        error_messages = {
+            "decision": {"required": _("Select whether you shared or decided not to share")},
+            "what": {"required": _("Enter what was shared, or asked for")},
+            "recipient": {"required": _("Enter who it was shared with, or who asked")},
+            "purpose": {"required": _("Enter why you shared it, or why not")},
+            "lawful_basis": {"required": _("Select the lawful basis")},
+        }
+
+    def __init__(self, *args: Any, people: QuerySet[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = Decision.choices
+        self.fields["lawful_basis"].choices = LawfulBasis.choices
+        self.fields["person"].queryset = people
+        self.fields["consent"].queryset = Consent.objects.filter(
+            person__in=people, archived_at__isnull=True
+        )
+        self.fields["agreement"].queryset = SharingAgreement.objects.filter(
+            archived_at__isnull=True
+        )
+        self.fields["decided_on"] = GovukDateField(
+            label=_("Date of the decision"),
+            required=True,
+            error_messages={"required": _("Enter the date of the decision")},
+        )
+
+    def clean_decided_on(self) -> dt.date:
+        day: dt.date = self.cleaned_data["decided_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date of the decision must be today or in the past"))
+        return day
+
+
+class AuditSearchForm(GovukForm):
+    actor = forms.CharField(label=_("Username (optional)"), required=False, max_length=150)
+    target_type = forms.ChoiceField(
+        label=_("Kind of record (optional)"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("people.person", _("Person")),
+            ("people.family", _("Family")),
+            ("cases.case", _("Case")),
+        ],
+    )
+    target_id = forms.CharField(label=_("Record number (optional)"), required=False, max_length=64)
+    verb = forms.ChoiceField(
+        label=_("What happened (optional)"),
+        required=False,
+        choices=[("", _("Anything")), *Verb.choices],
+    )
