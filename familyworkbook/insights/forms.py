@@ -12,20 +12,9 @@ from familyworkbook.core.forms import GovukDateField, GovukForm
 from familyworkbook.insights import selectors
 
 
-class ScopeForm(GovukForm):
-    scope = forms.ChoiceField(
-        label=_("Whose cases"),
-        error_messages={
-            "required": _("Select whose cases to show"),
-            "invalid_choice": _("Select a team, district or service from the list"),
-        },
-    )
+class PeriodForm(GovukForm):
     date_from = GovukDateField(label=_("From"), help_text=_("For example, 1 4 2025"))
     date_to = GovukDateField(label=_("To"), help_text=_("For example, 31 3 2026"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["scope"].choices = selectors.scope_choices()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -39,6 +28,25 @@ class ScopeForm(GovukForm):
                     _("Choose a period of at most %(n)s quarters (5 years)")
                     % {"n": selectors.MAX_QUARTERS},
                 )
+        return data
+
+
+class ScopeForm(PeriodForm):
+    scope = forms.ChoiceField(
+        label=_("Whose cases"),
+        error_messages={
+            "required": _("Select whose cases to show"),
+            "invalid_choice": _("Select a team, district or service from the list"),
+        },
+    )
+    field_order = ["scope", "date_from", "date_to"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = selectors.scope_choices()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
         if data.get("scope") and selectors.scope_from_key(data["scope"]) is None:
             self.add_error("scope", _("Select a team, district or service from the list"))
         return data

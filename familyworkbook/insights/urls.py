@@ -6,5 +6,11 @@ app_name = "insights"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("kpi/<slug:slug>.<str:file_format>", views.download, name="download"),
+    path("workforce/", views.workforce_page, name="workforce"),
+    path("costs/", views.costs_page, name="costs"),
+    path(
+        "<str:page>/<slug:slug>.<str:file_format>",
+        views.download,
+        name="download",
+    ),
 ]

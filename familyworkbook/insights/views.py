@@ -1,8 +1,9 @@
-"""The KPI dashboard and its downloads. Thin: bind the GET form, ask the selectors, render."""
+"""Insights pages and their downloads. Thin: bind the GET form, ask the selectors, render."""
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -11,61 +12,106 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from familyworkbook.insights import charts, downloads, selectors, services
-from familyworkbook.insights.forms import ScopeForm, initial_data
+from familyworkbook.insights import charts, costs, downloads, selectors, services, workforce
+from familyworkbook.insights.forms import PeriodForm, ScopeForm, initial_data
 from familyworkbook.teams.models import Team
 
 
-def _form(request: HttpRequest) -> ScopeForm:
-    if "scope" in request.GET:
-        return ScopeForm(request.GET)
+def _form(request: HttpRequest, form_class: type[PeriodForm] = ScopeForm) -> PeriodForm:
+    if "date_from_day" in request.GET or "scope" in request.GET:
+        return form_class(request.GET)
     team = Team.objects.of_user(request.user).order_by("name").first()
     key = f"team:{team.pk}" if team else "council"
-    return ScopeForm(initial_data(timezone.localdate(), key))
+    return form_class(initial_data(timezone.localdate(), key))
+
+
+def form_query(form: PeriodForm) -> str:
+    data = form.cleaned_data
+    parts: dict[str, Any] = {"scope": data["scope"]} if "scope" in data else {}
+    for name in ("date_from", "date_to"):
+        day = data[name]
+        parts.update({f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year})
+    return urlencode(parts)
+
+
+def _with_charts(tables: list[selectors.Table]) -> list[tuple[selectors.Table, Any]]:
+    return [(t, charts.render(t)) for t in tables]
+
+
+# Each page: its form, and a function from (user, cleaned form) to its context.
+def _dashboard(user: Any, form: Any) -> dict[str, Any]:
+    return {
+        "tables": selectors.dashboard(
+            user, form.chosen_scope, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+        )
+    }
+
+
+def _workforce(user: Any, form: Any) -> dict[str, Any]:
+    return workforce.workforce(form.chosen_scope, form.cleaned_data["date_to"])
+
+
+def _costs(user: Any, form: Any) -> dict[str, Any]:
+    return costs.calculator(user, form.cleaned_data["date_from"], form.cleaned_data["date_to"])
+
+
+PAGES: dict[str, tuple[type[PeriodForm], Callable[[Any, Any], dict[str, Any]], str]] = {
+    "dashboard": (ScopeForm, _dashboard, "insights/dashboard.html"),
+    "workforce": (ScopeForm, _workforce, "insights/workforce.html"),
+    "costs": (PeriodForm, _costs, "insights/costs.html"),
+}
+
+
+def _page(request: HttpRequest, name: str) -> HttpResponse:
+    form_class, compute, template = PAGES[name]
+    form = _form(request, form_class)
+    context: dict[str, Any] = {"form": form, "tables": [], "page": name}
+    if form.is_valid():
+        result = compute(request.user, form)
+        context.update(result)
+        context.update(
+            scope=getattr(form, "chosen_scope", None),
+            date_from=form.cleaned_data["date_from"],
+            date_to=form.cleaned_data["date_to"],
+            query=form_query(form),
+            tables=_with_charts(result["tables"]),
+        )
+    return render(request, template, context)
 
 
 @login_required
 @require_http_methods(["GET"])
 def dashboard(request: HttpRequest) -> HttpResponse:
-    form = _form(request)
-    context: dict = {"form": form, "tables": []}
-    if form.is_valid():
-        scope = form.chosen_scope
-        date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-        tables = selectors.dashboard(request.user, scope, date_from, date_to)
-        context.update(
-            scope=scope,
-            date_from=date_from,
-            date_to=date_to,
-            query=form_query(form),
-            tables=[(t, charts.render(t)) for t in tables],
-        )
-    return render(request, "insights/dashboard.html", context)
-
-
-def form_query(form: ScopeForm) -> str:
-    data = form.cleaned_data
-    parts = {"scope": data["scope"]}
-    for name in ("date_from", "date_to"):
-        day: dt.date = data[name]
-        parts.update({f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year})
-    return urlencode(parts)
+    return _page(request, "dashboard")
 
 
 @login_required
 @require_http_methods(["GET"])
-def download(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
-    if file_format not in ("csv", "xlsx"):
+def workforce_page(request: HttpRequest) -> HttpResponse:
+    return _page(request, "workforce")
+
+
+@login_required
+@require_http_methods(["GET"])
+def costs_page(request: HttpRequest) -> HttpResponse:
+    return _page(request, "costs")
+
+
+@login_required
+@require_http_methods(["GET"])
+def download(request: HttpRequest, page: str, slug: str, file_format: str) -> HttpResponse:
+    if file_format not in ("csv", "xlsx") or page not in PAGES:
         raise Http404
-    form = ScopeForm(request.GET)
+    form_class, compute, template = PAGES[page]
+    form = form_class(request.GET)
     if not form.is_valid():
-        return render(request, "insights/dashboard.html", {"form": form, "tables": []}, status=400)
-    scope = form.chosen_scope
-    date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-    tables = {t.slug: t for t in selectors.dashboard(request.user, scope, date_from, date_to)}
+        return render(request, template, {"form": form, "tables": [], "page": page}, status=400)
+    tables = {t.slug: t for t in compute(request.user, form)["tables"]}
     table = tables.get(slug)
     if table is None:
         raise Http404
+    scope = getattr(form, "chosen_scope", None) or selectors.Scope("council")
+    date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
     services.record_export(
         by=request.user,
         table=table,

@@ -74,7 +74,7 @@ def test_form_errors_in_the_govuk_summary(client, signed_in, sam, north, overrid
 
 
 def test_csv_download_holds_the_table_and_is_audited(client, signed_in, county, north, performance):
-    url = reverse("insights:download", args=["open", "csv"])
+    url = reverse("insights:download", args=["dashboard", "open", "csv"])
     response = signed_in(client, performance).get(url, _query(north))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -91,7 +91,7 @@ def test_csv_download_holds_the_table_and_is_audited(client, signed_in, county, 
 
 
 def test_xlsx_download_holds_the_table(client, signed_in, county, north, performance):
-    url = reverse("insights:download", args=["days_in_care", "xlsx"])
+    url = reverse("insights:download", args=["dashboard", "days_in_care", "xlsx"])
     response = signed_in(client, performance).get(url, _query(north))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -105,16 +105,22 @@ def test_xlsx_download_holds_the_table(client, signed_in, county, north, perform
 def test_unknown_table_or_format_is_404_and_not_audited(client, signed_in, sam, north):
     c = signed_in(client, sam)
     assert (
-        c.get(reverse("insights:download", args=["nope", "csv"]), _query(north)).status_code == 404
+        c.get(
+            reverse("insights:download", args=["dashboard", "nope", "csv"]), _query(north)
+        ).status_code
+        == 404
     )
     assert (
-        c.get(reverse("insights:download", args=["open", "pdf"]), _query(north)).status_code == 404
+        c.get(
+            reverse("insights:download", args=["dashboard", "open", "pdf"]), _query(north)
+        ).status_code
+        == 404
     )
     assert not AuditEvent.objects.filter(verb="exported").exists()
 
 
 def test_bad_download_query_shows_errors_and_is_not_audited(client, signed_in, sam, north):
-    url = reverse("insights:download", args=["open", "csv"])
+    url = reverse("insights:download", args=["dashboard", "open", "csv"])
     response = signed_in(client, sam).get(url, _query(north, date_to_year="2024"))
     assert response.status_code == 400
     assert not AuditEvent.objects.filter(verb="exported").exists()
