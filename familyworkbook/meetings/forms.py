@@ -302,3 +302,98 @@ class AmendmentForm(GovukForm):
         widget=forms.Textarea,
         error_messages={"required": _("Say why the record is amended")},
     )
+
+
+# --- Family Group Conferences ---------------------------------------------------------------
+
+
+class FgcReferralForm(GovukForm):
+    referred_on = GovukDateField(label=_("Date referred"))
+    date = GovukDateField(
+        label=_("Date of the conference"),
+        help_text=_("6 to 8 weeks after the referral, to give time to prepare"),
+    )
+    time = TimeField(label=_("Start time"), help_text=_("For example, 14:30"))
+    coordinator = forms.ModelChoiceField(
+        label=_("Coordinator"),
+        queryset=None,
+        empty_label=None,
+        error_messages={"required": _("Select the coordinator")},
+    )
+    da_victim = forms.ModelChoiceField(
+        label=_("Domestic abuse victim (if any)"),
+        queryset=None,
+        required=False,
+        empty_label=_("None"),
+        help_text=_("The victim decides who is invited"),
+    )
+    alleged_perpetrator = forms.ModelChoiceField(
+        label=_("Alleged perpetrator (if any)"),
+        queryset=None,
+        required=False,
+        empty_label=_("None"),
+    )
+
+    def __init__(self, *args: Any, coordinators: Any, adults: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].queryset = coordinators
+        self.fields["coordinator"].label_from_instance = lambda w: w.name
+        self.fields["da_victim"].queryset = adults
+        self.fields["alleged_perpetrator"].queryset = adults
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("date") and data.get("time"):
+            data["starts_at"] = timezone.make_aware(dt.datetime.combine(data["date"], data["time"]))
+        return data
+
+
+class VictimRequestForm(GovukForm):
+    requested = forms.TypedChoiceField(
+        label=_("Has the victim asked for the alleged perpetrator to attend?"),
+        choices=[("no", _("No")), ("yes", _("Yes, the victim has asked for them to attend"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select whether the victim has asked")},
+    )
+
+
+class InviteForm(GovukForm):
+    person = forms.ModelChoiceField(
+        label=_("Family member to invite"),
+        queryset=None,
+        empty_label=None,
+        error_messages={"required": _("Select a family member")},
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+
+class FgcRecordForm(GovukForm):
+    childrens_views = forms.CharField(
+        label=_("The children's views"),
+        help_text=_("As prepared with the children before the conference"),
+        widget=forms.Textarea,
+        required=False,
+    )
+    private_time_held = forms.BooleanField(
+        label=_("The family had private time without professionals"), required=False
+    )
+    family_plan = forms.CharField(
+        label=_("The family's plan, in their words"),
+        widget=forms.Textarea,
+        error_messages={"required": _("Enter the family's plan, in their words")},
+    )
+
+
+class FgcReviewForm(GovukForm):
+    date = GovukDateField(label=_("Date of the review conference"))
+    time = TimeField(label=_("Start time"), help_text=_("For example, 14:30"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("date") and data.get("time"):
+            data["starts_at"] = timezone.make_aware(dt.datetime.combine(data["date"], data["time"]))
+        return data

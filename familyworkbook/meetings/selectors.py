@@ -112,7 +112,16 @@ class MeetingPage:
 
 def meeting_queryset(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
     return qs.select_related(
-        "type", "family", "case", "chair__user", "signed_off_by__user", "previous"
+        "type",
+        "family",
+        "case",
+        "chair__user",
+        "signed_off_by__user",
+        "previous",
+        "fgc__da_victim",
+        "fgc__alleged_perpetrator",
+        "fgc__referred_by__user",
+        "fgc__coordinator__user",
     ).prefetch_related(
         "contributions__author__user",
         "decisions",

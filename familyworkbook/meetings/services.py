@@ -410,6 +410,7 @@ def refer_fgc(
 @transaction.atomic
 def record_victim_request(*, fgc: FamilyGroupConference, by: User, requested: bool) -> None:
     """The victim's own decision about the alleged perpetrator, as the coordinator heard it."""
+    _require_open(fgc.meeting)
     if fgc.da_victim_id is None:
         raise ValidationError(_("No domestic abuse victim is named for this conference"))
     fgc.victim_requests_perpetrator = requested
@@ -468,6 +469,11 @@ def record_fgc(
     fgc.private_time_held = private_time_held
     fgc.family_plan = family_plan
     fgc.save_checked(by=by, expected_version=fgc.version)
+    meeting = fgc.meeting
+    if meeting.status == MeetingStatus.PLANNED:
+        meeting.status = MeetingStatus.HELD
+        meeting.held_on = min(timezone.localdate(meeting.starts_at), timezone.localdate())
+        meeting.save_checked(by=by, expected_version=meeting.version)
     audit.record(actor=by, verb=audit.Verb.CHANGED, target=fgc, label="FGC record")
     return fgc
 

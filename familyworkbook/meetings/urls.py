@@ -1,6 +1,6 @@
 from django.urls import path
 
-from familyworkbook.meetings import views
+from familyworkbook.meetings import fgc_views, views
 
 app_name = "meetings"
 
@@ -15,4 +15,9 @@ urlpatterns = [
     path("<int:meeting_id>/record/", views.record, name="record"),
     path("<int:meeting_id>/sign-off/", views.sign_off, name="sign_off"),
     path("<int:meeting_id>/amend/", views.amend, name="amend"),
+    path("family/<int:family_id>/fgc/refer/", fgc_views.refer, name="fgc_refer"),
+    path("<int:meeting_id>/fgc/victim/", fgc_views.victim_request, name="fgc_victim"),
+    path("<int:meeting_id>/fgc/invite/", fgc_views.invite, name="fgc_invite"),
+    path("<int:meeting_id>/fgc/record/", fgc_views.record, name="fgc_record"),
+    path("<int:meeting_id>/fgc/review/", fgc_views.review, name="fgc_review"),
 ]
