@@ -476,7 +476,9 @@ class PreviousPermanence(RecordModel):
         _("previous permanence"), max_length=2, choices=PreviousPermanenceKind.choices
     )
     local_authority = models.CharField(
-        _("council that made the arrangement (ONS code)"), max_length=9, blank=True
+        _("council that made the arrangement (DfE LA number, or WAL, SCO, NIR, NUK)"),
+        max_length=9,
+        blank=True,
     )
     order_date = models.CharField(
         _("date of the order (dd/mm/yyyy, or only the year or month if that is all that is known)"),

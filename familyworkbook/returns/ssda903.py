@@ -12,6 +12,7 @@ rules; `returns.services.export_ssda903` writes them and audits the export.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -297,6 +298,16 @@ class _Builder:
                             f"Record whether the child was adopted or under an SGO or CAO before care started on {e.started_on:%d/%m/%Y}.",
                         )
                         continue
+                    if perm.local_authority and not (
+                        re.fullmatch(r"\d{3}", perm.local_authority)
+                        or perm.local_authority in {"WAL", "SCO", "NIR", "NUK"}
+                    ):
+                        self.add(
+                            child,
+                            "633",
+                            "previous permanence",
+                            "Record the council that arranged the previous permanence by its three-digit DfE number.",
+                        )
                     t["PrevPerm"].append(
                         {
                             "CHILD": ref,
