@@ -197,3 +197,38 @@ def involved_adults(meeting: Meeting) -> list[Any]:
             archived_at__isnull=True,
         ).order_by("pk")
     )
+
+
+@dataclass
+class Frequency:
+    case_id: int
+    held: int
+    attended_by_discipline: dict[str, int]
+
+
+def supervision_frequency(
+    cases: QuerySet[Case], *, since: dt.date, until: dt.date, slug: str = GROUP_SUPERVISION
+) -> dict[int, Frequency]:
+    """How often each case was discussed at meetings of one kind in a period, and how many
+    times each discipline was there (in person or virtually): two queries, for reporting."""
+    from django.db.models import Count
+
+    from familyworkbook.meetings.models import ATTENDED
+
+    held = (
+        Meeting.objects.held()
+        .filter(case__in=cases, type__slug=slug, held_on__gte=since, held_on__lte=until)
+        .filter(archived_at__isnull=True)
+    )
+    out = {
+        row["case"]: Frequency(case_id=row["case"], held=row["n"], attended_by_discipline={})
+        for row in held.values("case").annotate(n=Count("pk")).order_by("case")
+    }
+    for row in (
+        Attendance.objects.filter(meeting__in=held, status__in=ATTENDED)
+        .values("meeting__case", "discipline")
+        .annotate(n=Count("pk"))
+        .order_by("meeting__case", "discipline")
+    ):
+        out[row["meeting__case"]].attended_by_discipline[row["discipline"]] = row["n"]
+    return out

@@ -316,3 +316,34 @@ def test_fgc_preparation_window_and_review(types, supervised_case, sam, smith_fa
     review = services.plan_fgc_review(fgc=fgc, by=sam.user, starts_at=at(dt.date(2026, 5, 1)))
     assert review.review_of == fgc and review.meeting.previous == fgc.meeting
     assert review.victim_requests_perpetrator is False
+
+
+def test_supervision_frequency_per_case_and_discipline(plan, mo, dana, sam, supervised_case):
+    today = timezone.localdate()
+    for days in (60, 30, 0):
+        m = plan(today - dt.timedelta(days=days))
+        rows = {a.worker_id: a.pk for a in m.attendances.all()}
+        status = AttendanceStatus.APOLOGY if days == 30 else AttendanceStatus.VIRTUAL
+        record(
+            m,
+            mo.user,
+            held_on=today - dt.timedelta(days=days),
+            attendance={
+                rows[dana.pk]: status,
+                rows[sam.pk]: AttendanceStatus.PRESENT,
+                rows[mo.pk]: AttendanceStatus.PRESENT,
+            },
+        )
+    plan(today + dt.timedelta(days=30))  # planned, not held: not counted
+    with CaptureQueriesContext(connection) as queries:
+        freq = selectors.supervision_frequency(
+            Case.objects.all(), since=today - dt.timedelta(days=45), until=today
+        )
+    assert len(queries) == 2
+    row = freq[supervised_case.pk]
+    assert row.held == 2
+    assert row.attended_by_discipline == {
+        Role.DA_SURVIVOR_WORKER: 1,
+        Role.SOCIAL_WORKER: 2,
+        Role.TEAM_MANAGER: 2,
+    }
