@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("workforce/", views.workforce_page, name="workforce"),
     path("costs/", views.costs_page, name="costs"),
+    path("fidelity/", views.fidelity_page, name="fidelity"),
     path(
         "<str:page>/<slug:slug>.<str:file_format>",
         views.download,

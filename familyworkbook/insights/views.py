@@ -12,7 +12,15 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from familyworkbook.insights import charts, costs, downloads, selectors, services, workforce
+from familyworkbook.insights import (
+    charts,
+    costs,
+    downloads,
+    fidelity,
+    selectors,
+    services,
+    workforce,
+)
 from familyworkbook.insights.forms import PeriodForm, ScopeForm, initial_data
 from familyworkbook.teams.models import Team
 
@@ -55,10 +63,17 @@ def _costs(user: Any, form: Any) -> dict[str, Any]:
     return costs.calculator(user, form.cleaned_data["date_from"], form.cleaned_data["date_to"])
 
 
+def _fidelity(user: Any, form: Any) -> dict[str, Any]:
+    return fidelity.monitor(
+        user, form.chosen_scope, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    )
+
+
 PAGES: dict[str, tuple[type[PeriodForm], Callable[[Any, Any], dict[str, Any]], str]] = {
     "dashboard": (ScopeForm, _dashboard, "insights/dashboard.html"),
     "workforce": (ScopeForm, _workforce, "insights/workforce.html"),
     "costs": (PeriodForm, _costs, "insights/costs.html"),
+    "fidelity": (ScopeForm, _fidelity, "insights/fidelity.html"),
 }
 
 
@@ -95,6 +110,12 @@ def workforce_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def costs_page(request: HttpRequest) -> HttpResponse:
     return _page(request, "costs")
+
+
+@login_required
+@require_http_methods(["GET"])
+def fidelity_page(request: HttpRequest) -> HttpResponse:
+    return _page(request, "fidelity")
 
 
 @login_required
