@@ -85,8 +85,9 @@ def main() -> int:
         print(f"seeded in {time.perf_counter() - started:.1f} s")
     families = Family.objects.count()
     user = User.objects.get(username="social_worker")
-    client = Client()
-    client.force_login(user)
+    from conftest import sign_in  # the tests' sign-in: password session plus a verified TOTP device
+
+    client = sign_in(Client(), user)
     rng = random.Random(args.seed)
 
     visible = list(Case.objects.visible_to(user).open().values_list("family_id", flat=True)[:5000])
