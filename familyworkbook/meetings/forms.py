@@ -397,3 +397,49 @@ class FgcReviewForm(GovukForm):
         if data.get("date") and data.get("time"):
             data["starts_at"] = timezone.make_aware(dt.datetime.combine(data["date"], data["time"]))
         return data
+
+
+# --- Team meetings ---------------------------------------------------------------------------
+
+
+class PlanTeamMeetingForm(GovukForm):
+    mtype = forms.ModelChoiceField(
+        label=_("Type of meeting"),
+        queryset=MeetingType.objects.filter(per_family=False),
+        empty_label=None,
+        error_messages={"required": _("Select the type of meeting")},
+    )
+    date = GovukDateField(label=_("Date of the meeting"))
+    time = TimeField(label=_("Start time"), help_text=_("For example, 09:30"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("date") and data.get("time"):
+            data["starts_at"] = timezone.make_aware(dt.datetime.combine(data["date"], data["time"]))
+        return data
+
+
+class MinutesForm(GovukForm):
+    """The minutes of a unit meeting: one box per case, in the agenda's priority order."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    held_on = GovukDateField(label=_("Date held"))
+
+    def __init__(self, *args: Any, agenda: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case_names = []
+        for row in agenda:
+            name = f"case_{row.case.pk}"
+            label = f"{row.case.family.name} ({row.case.family.reference})"
+            if row.is_cp:
+                label += " – " + str(_("child protection"))
+            self.fields[name] = forms.CharField(
+                label=label,
+                widget=forms.Textarea,
+                required=False,
+                help_text=_("Not discussed in the last 14 days") if row.due_for_discussion else "",
+            )
+            self.case_names.append((row.case.pk, name))
+
+    def notes(self) -> dict[int, str]:
+        return {pk: self.cleaned_data.get(name, "") for pk, name in self.case_names}

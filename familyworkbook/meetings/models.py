@@ -7,6 +7,7 @@ the record they use, or how often they fall due, differ only in their flags.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import models
@@ -70,9 +71,12 @@ class Rag(models.TextChoices):
 
 class MeetingQuerySet(ArchivableQuerySet):
     def visible_to(self, user: Any) -> MeetingQuerySet:
-        """Meetings about families this user may see (the access policy decides)."""
+        """Meetings about families this user may see (the access policy decides), and team
+        meetings (unit meetings, huddles) of the teams the user works in."""
         return self.filter(
-            archived_at__isnull=True, family__in=Family.objects.visible_to(user).values("pk")
+            Q(family__in=Family.objects.visible_to(user).values("pk"))
+            | Q(family__isnull=True, team__in=Team.objects.of_user(user).values("pk")),
+            archived_at__isnull=True,
         )
 
     def held(self) -> MeetingQuerySet:
@@ -140,6 +144,17 @@ class Meeting(RecordModel):
     @property
     def is_signed_off(self) -> bool:
         return self.status == MeetingStatus.SIGNED_OFF
+
+    @property
+    def minutes_due_at(self) -> Any:
+        hours = self.type.minutes_due_hours
+        if hours is None:
+            return None
+        return self.starts_at + dt.timedelta(hours=hours)
+
+    def minutes_overdue(self, now: Any) -> bool:
+        due = self.minutes_due_at
+        return due is not None and self.status == MeetingStatus.PLANNED and now > due
 
 
 class AttendanceStatus(models.TextChoices):
@@ -289,6 +304,26 @@ class Amendment(RecordModel):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class CaseDiscussion(RecordModel):
+    """A case discussed at a team meeting (the weekly unit meeting): what was said and agreed."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="discussions")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="discussions")
+    note = models.TextField(_("discussion and what was agreed"))
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "case"], name="discussion_once_per_meeting")
+        ]
+        indexes = [models.Index(fields=["case", "created_at"], name="discussion_case_idx")]
+        verbose_name = _("case discussion")
+        verbose_name_plural = _("case discussions")
+
+    def __str__(self) -> str:
+        return f"{self.case} at {self.meeting}"
 
 
 class FamilyGroupConference(RecordModel):

@@ -232,3 +232,72 @@ def supervision_frequency(
     ):
         out[row["meeting__case"]].attended_by_discipline[row["discipline"]] = row["n"]
     return out
+
+
+UNIT_DISCUSSION_DAYS = 14
+
+
+@dataclass
+class AgendaRow:
+    case: Case
+    last_discussed: dt.date | None
+    today: dt.date
+
+    @property
+    def is_cp(self) -> bool:
+        return self.case.reason == "cp"
+
+    @property
+    def due_for_discussion(self) -> bool:
+        if self.last_discussed is None:
+            return True
+        return (self.today - self.last_discussed).days >= UNIT_DISCUSSION_DAYS
+
+
+def unit_agenda(team: Any, *, today: dt.date | None = None) -> list[AgendaRow]:
+    """Every open case of the team in priority order: child protection first, then those
+    not discussed for longest (never first). One query whatever the team's size."""
+    from familyworkbook.meetings.models import CaseDiscussion
+
+    today = today or timezone.localdate()
+    last = (
+        CaseDiscussion.objects.filter(case=OuterRef("pk"), archived_at__isnull=True)
+        .order_by("-meeting__held_on")
+        .values("meeting__held_on")[:1]
+    )
+    rows = [
+        AgendaRow(case=c, last_discussed=c.last_discussed, today=today)
+        for c in Case.objects.open()
+        .filter(team=team)
+        .annotate(last_discussed=Subquery(last))
+        .select_related("family")
+        .order_by("pk")
+    ]
+    rows.sort(
+        key=lambda r: (
+            not r.is_cp,
+            r.last_discussed is not None,
+            r.last_discussed or dt.date.min,
+            r.case.pk,
+        )
+    )
+    return rows
+
+
+def overdue_minutes(
+    meetings: QuerySet[Meeting], *, now: dt.datetime | None = None
+) -> list[Meeting]:
+    """Meetings whose minutes were due (the type's hours after the start) and are not written."""
+    from familyworkbook.meetings.models import MeetingStatus
+
+    now = now or timezone.now()
+    candidates = (
+        meetings.filter(
+            status=MeetingStatus.PLANNED,
+            type__minutes_due_hours__isnull=False,
+            starts_at__lt=now,
+        )
+        .select_related("type", "team")
+        .order_by("starts_at", "pk")
+    )
+    return [m for m in candidates if m.minutes_overdue(now)]

@@ -6,6 +6,8 @@ app_name = "meetings"
 
 urlpatterns = [
     path("due/", views.due, name="due"),
+    path("team/<int:team_id>/plan/", views.plan_team_meeting, name="plan_team"),
+    path("<int:meeting_id>/minutes/", views.minutes, name="minutes"),
     path("family/<int:family_id>/", views.family_meetings, name="family"),
     path("family/<int:family_id>/plan/", views.plan, name="plan"),
     path("<int:meeting_id>/", views.meeting, name="meeting"),

@@ -107,8 +107,22 @@ def plan(request: HttpRequest, family_id: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     m = meeting_for(request, meeting_id)
-    page = selectors.meeting_page(m)
     me = services.worker_of(request.user)
+    if m.family_id is None:
+        return render(
+            request,
+            "meetings/team_meeting.html",
+            {
+                "meeting": m,
+                "family": None,
+                "agenda": selectors.unit_agenda(m.team),
+                "attendances": m.attendances.select_related("worker__user"),
+                "discussions": m.discussions.select_related("case__family"),
+                "minutes_overdue": m.minutes_overdue(timezone.now()),
+                "is_chair": me is not None and me.pk == m.chair_id,
+            },
+        )
+    page = selectors.meeting_page(m)
     return render(
         request,
         "meetings/meeting.html",
@@ -265,8 +279,97 @@ def due(request: HttpRequest) -> HttpResponse:
     me = services.worker_of(request.user)
     team_rows = selectors.due_supervisions(visible.filter(team=team)) if team else []
     my_rows = selectors.due_supervisions(visible.allocated_to(me)) if me else []
+    late_minutes = (
+        selectors.overdue_minutes(Meeting.objects.visible_to(request.user).filter(team=team))
+        if team
+        else []
+    )
     return render(
         request,
         "meetings/due.html",
-        {"teams": teams, "team": team, "team_rows": team_rows, "my_rows": my_rows},
+        {
+            "teams": teams,
+            "team": team,
+            "team_rows": team_rows,
+            "my_rows": my_rows,
+            "late_minutes": late_minutes,
+        },
+    )
+
+
+# --- Team meetings ---------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(GET_POST)
+def plan_team_meeting(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = get_object_or_404(Team.objects.of_user(request.user), pk=team_id)
+    chair = services.worker_of(request.user)
+    if chair is None:
+        raise Http404
+    created: dict[str, Meeting] = {}
+
+    def save(form: mf.PlanTeamMeetingForm) -> None:
+        d = form.cleaned_data
+        created["meeting"] = services.plan_team_meeting(
+            by=request.user, mtype=d["mtype"], team=team, starts_at=d["starts_at"], chair=chair
+        )
+
+    response = form_page(
+        request,
+        make_form=lambda data: mf.PlanTeamMeetingForm(data),
+        save=save,
+        success=_("Team meeting planned"),
+        success_url=reverse("meetings:due"),
+        template="meetings/form.html",
+        context={
+            "family": None,
+            "caption": team.name,
+            "heading": _("Plan a team meeting"),
+            "back": reverse("meetings:due") + f"?team={team.pk}",
+        },
+    )
+    if "meeting" in created:
+        response["Location"] = created["meeting"].get_absolute_url()
+    return response
+
+
+@login_required
+@require_http_methods(GET_POST)
+def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    m = meeting_for(request, meeting_id)
+    if m.family_id is not None or m.is_signed_off:
+        raise Http404
+    agenda = selectors.unit_agenda(m.team)
+    form = mf.MinutesForm(
+        request.POST or None,
+        agenda=agenda,
+        initial={"version": m.version, "held_on": m.held_on or timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_team_meeting(
+                meeting=m,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                held_on=form.cleaned_data["held_on"],
+                notes=form.notes(),
+            )
+        except StaleEditError as exc:
+            form.add_error(None, stale_message(exc.record, form))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Minutes saved"))
+            return redirect(m.get_absolute_url())
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "family": None,
+            "caption": f"{m.team}: {m.type}",
+            "heading": _("Write the minutes"),
+            "back": m.get_absolute_url(),
+        },
     )
