@@ -255,3 +255,40 @@ def test_family_meetings_list(client, signed_in, mo, plan):
     signed_in(client, mo)
     page = client.get(reverse("meetings:family", args=[m.family_id])).content.decode()
     assert "Group case supervision" in page and m.get_absolute_url() in page
+
+
+def test_ratings_since_last_meeting_come_from_the_workbook(
+    client, signed_in, mo, plan, smith_family
+):
+    from familyworkbook.workbook.models import Goal, GoalRating
+
+    today = timezone.localdate()
+    first = plan(today - dt.timedelta(days=30))
+    services.record_meeting(
+        meeting=first,
+        by=mo.user,
+        expected_version=first.version,
+        held_on=today - dt.timedelta(days=30),
+        attendance={},
+        rag=Rag.AMBER,
+        childs_voice="x",
+    )
+    goal = Goal.objects.create(
+        family=smith_family,
+        person=smith_family.members.first(),
+        title="Mornings on time",
+        set_on=today - dt.timedelta(days=60),
+    )
+    for days, score in ((40, 3), (10, 6)):
+        GoalRating.objects.create(
+            goal=goal,
+            rated_on=today - dt.timedelta(days=days),
+            rated_by="worker",
+            score=score,
+            recorded_by=mo.user,
+        )
+    m = plan()
+    signed_in(client, mo)
+    page = client.get(reverse("meetings:record", args=[m.pk])).content.decode()
+    assert "Mornings on time: 6/10" in page
+    assert "3/10" not in page  # before the last meeting
