@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Iterable
 
 from familyworkbook.cases.models import (
+    AdoptionDecision,
     Allocation,
     Assessment,
     Case,
@@ -18,7 +19,11 @@ from familyworkbook.cases.models import (
     CinPlan,
     CpPlan,
     LookedAfterEpisode,
+    LookedAfterOutcome,
+    LookedAfterReview,
+    PreviousPermanence,
     Section47,
+    SocialWorkerChange,
     Visit,
 )
 from familyworkbook.people.models import Address, Family, FamilyMembership, Person, Relationship
@@ -120,6 +125,22 @@ def _tables() -> dict[str, Iterable[tuple[object, ...]]]:
             "reason_place_change",
             "home_postcode",
             "placement_postcode",
+        ),
+        "previous_permanence": PreviousPermanence.objects.values_list(
+            *child, "care_started_on", "kind", "local_authority", "order_date"
+        ),
+        "lac_outcomes": LookedAfterOutcome.objects.values_list(
+            *child, "year", "sdq_score", "sdq_reason", "convicted", "substance_misuse"
+        ),
+        "lac_reviews": LookedAfterReview.objects.values_list(*child, "held_on", "participation"),
+        "adoption_decisions": AdoptionDecision.objects.values_list(
+            *child, "decided_on", "reversed_on", "matched_on", "adopters"
+        ),
+        "social_worker_changes": SocialWorkerChange.objects.values_list(
+            "allocation__case__family__reference",
+            "allocation__started_on",
+            "allocation__worker__user__username",
+            "reason",
         ),
         "visits": Visit.objects.values_list(
             *child, "visited_on", "kind", "seen", "seen_alone", "by__user__username"

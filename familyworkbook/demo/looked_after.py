@@ -61,7 +61,8 @@ class LookedAfterMixin(GeneratorBase):
         else:
             provider = rng.choice(["PR4", "PR5"])
         # Own provision is inside the county (903 rule 1015); private placements often are not.
-        if provider == "PR1" or rng.random() < 0.6:
+        # Supported accommodation with an Ofsted URN is inside the county too (903 rule 241).
+        if provider == "PR1" or rng.random() < 0.6 or kind == "K3":
             postcode = rng.choice(self.postcodes[rng.choice(list(DISTRICTS))])
         else:
             postcode = rng.choice(self.out_of_area)

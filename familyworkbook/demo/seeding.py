@@ -14,6 +14,7 @@ from faker import Faker
 
 from familyworkbook.demo.county import County, CountyBuilder, blocks_for
 from familyworkbook.demo.families import FamilyFactory
+from familyworkbook.demo.return_records import ReturnRecords
 from familyworkbook.demo.rows import Rows
 from familyworkbook.people.models import Family
 from familyworkbook.teams.models import Team, Worker
@@ -63,6 +64,8 @@ def seed_county(
         progress("county", county.workers, county.workers, time.perf_counter() - started)
 
     factory = FamilyFactory(rng=rng, fake=fake, county=county, anchor=anchor)
+    # Its own generator, so adding return records leaves the rest of the county unchanged.
+    return_records = ReturnRecords(rng=random.Random(f"{seed}:returns"), anchor=anchor)
     totals: Counter[str] = Counter()
     done = 0
     next_report = 0.0
@@ -73,6 +76,7 @@ def seed_county(
             factory.add_family(rows)
         with transaction.atomic():
             totals.update(rows.save())
+            totals.update(return_records.add(rows))
         done += batch
         if progress and (done / families >= next_report or done == families):
             progress("families", done, families, time.perf_counter() - started)

@@ -195,8 +195,14 @@ def _cin_details(
                 _add(reviews, "CPPreviewDate", day.isoformat())
 
 
-def episode_problems(episode: CinEpisode, year: CollectionYear) -> list[Problem]:
-    """The DfE rules an episode would break, in the record's words."""
+def episode_problems(
+    episode: CinEpisode, year: CollectionYear, *, during_year: bool = False
+) -> list[Problem]:
+    """The DfE rules an episode would break, in the record's words.
+
+    `during_year`: checking before 31 March, when an open episode still being assessed has
+    no primary need yet (it is recorded when the assessment identifies it).
+    """
     child = episode.child
     ref = child_ref(child)
     problems: list[Problem] = []
@@ -213,7 +219,12 @@ def episode_problems(episode: CinEpisode, year: CollectionYear) -> list[Problem]
             "referral date",
             "The referral is more than 40 weeks before the birth or due date.",
         )
-    if not episode.referral_nfa and not episode.primary_need:
+    assessing = (
+        during_year
+        and closed_on is None
+        and not any(a.authorised_on for a in episode.assessments.all())
+    )
+    if not episode.referral_nfa and not episode.primary_need and not assessing:
         add(
             "8610",
             "primary need",
@@ -344,7 +355,9 @@ def child_episode_problems(episodes: list[CinEpisode], year: CollectionYear) -> 
     return problems
 
 
-def build_cin_census(year: CollectionYear, children: Iterable[int] | None = None) -> CinCensus:
+def build_cin_census(
+    year: CollectionYear, children: Iterable[int] | None = None, *, during_year: bool = False
+) -> CinCensus:
     result = CinCensus(year=year)
     by_child: dict[int, list[CinEpisode]] = defaultdict(list)
     for episode in episodes_in(year, children):
@@ -378,7 +391,7 @@ def build_cin_census(year: CollectionYear, children: Iterable[int] | None = None
         child_el = ET.SubElement(children_el, "Child")
         _identifiers(child_el, child, year)
         for episode in episodes:
-            result.problems += episode_problems(episode, year)
+            result.problems += episode_problems(episode, year, during_year=during_year)
             _cin_details(child_el, episode, year, previous[child_id])
             result.episodes += 1
         result.children += 1

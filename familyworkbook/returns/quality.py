@@ -37,8 +37,9 @@ def problems_today(
     """Every problem either return would have if it were made today."""
     today = today or dt.date.today()  # noqa: DTZ011 - a calendar date
     year = year or CollectionYear.current(today)
-    problems = build_cin_census(year).problems + build_ssda903(year).problems
-    if today <= year.end:
+    during = today <= year.end
+    problems = build_cin_census(year, during_year=during).problems + build_ssda903(year).problems
+    if during:
         problems = [p for p in problems if p.rule not in YEAR_END_RULES]
     unique: dict[tuple, Problem] = {}
     for p in problems:

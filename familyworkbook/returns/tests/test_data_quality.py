@@ -127,3 +127,15 @@ def test_year_end_outcomes_are_not_asked_for_while_the_year_runs(north, sam):
     after = quality.problems_today(YEAR, today=dt.date(2026, 4, 2))
     assert "191" not in {p.rule for p in during}
     assert "191" in {p.rule for p in after}
+
+
+def test_a_referral_still_being_assessed_needs_no_primary_need_yet(north, sam):
+    from familyworkbook.cases.models import Assessment
+
+    _, _, first = broken_family(north, sam)
+    Assessment.objects.filter(episode__child=first).update(authorised_on=None, factors=[])
+    during = quality.problems_today(YEAR, today=dt.date(2026, 2, 1))
+    assert "8610" not in {p.rule for p in during}
+    Assessment.objects.filter(episode__child=first).update(authorised_on=dt.date(2025, 7, 10))
+    during = quality.problems_today(YEAR, today=dt.date(2026, 2, 1))
+    assert "8610" in {p.rule for p in during}
