@@ -16,7 +16,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from familyworkbook.cases.models import (
@@ -507,38 +508,59 @@ def specialist_involvement(cases: QuerySet[Case], quarters: list[Quarter]) -> Ta
     )
 
 
+def _visit_counts(cases: QuerySet[Case], quarters: list[Quarter]) -> dict[str, int]:
+    """One SQL statement: each visit with the date of the previous visit of the same kind to
+    the same child (LAG over a window), then conditional counts per quarter.
+
+    Written in SQL because the ORM cannot aggregate over a window function; the visible
+    cases come in as the ORM's own subquery and its parameters.
+    """
+    vendor = connection.vendor
+    gap = (
+        "(julianday(visited_on) - julianday(previous))"
+        if vendor == "sqlite"
+        else "(visited_on - previous)"
+    )
+    case_sql, case_params = cases.values("pk").query.sql_with_params()
+    within = " OR ".join(f"(kind = %s AND {gap} <= %s)" for _kind in VISIT_TIMESCALE_DAYS)
+    within_params: list[Any] = []
+    for kind, days in VISIT_TIMESCALE_DAYS.items():
+        within_params += [kind.value, days]
+    kinds = [k.value for k in VISIT_TIMESCALE_DAYS]
+    columns: list[str] = []
+    params: list[Any] = []
+    for i, q in enumerate(quarters):
+        inq = "visited_on >= %s AND visited_on <= %s"
+        span = [q.start, q.end]
+        columns += [
+            f"COUNT(CASE WHEN {inq} THEN 1 END) AS n{i}",
+            f"COUNT(CASE WHEN {inq} AND seen THEN 1 END) AS s{i}",
+            f"COUNT(CASE WHEN {inq} AND seen_alone THEN 1 END) AS a{i}",
+            f"COUNT(CASE WHEN {inq} AND previous IS NOT NULL"
+            f" AND kind IN (%s, %s, %s) THEN 1 END) AS r{i}",
+            f"COUNT(CASE WHEN {inq} AND previous IS NOT NULL AND ({within}) THEN 1 END) AS w{i}",
+        ]
+        params += span + span + span + span + kinds + span + within_params
+    table = Visit._meta.db_table
+    sql = (
+        f"SELECT {', '.join(columns)} FROM ("  # noqa: S608 - no user text: all values are parameters
+        f"SELECT visited_on, kind, seen, seen_alone, LAG(visited_on) OVER ("
+        f"PARTITION BY child_id, kind ORDER BY visited_on, id) AS previous "
+        f"FROM {table} WHERE archived_at IS NULL AND visited_on <= %s "
+        f"AND case_id IN ({case_sql})) AS visits_with_previous "
+        f"WHERE visited_on >= %s"
+    )
+    params += [quarters[-1].end, *case_params, quarters[0].start]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        names = [c[0] for c in cursor.description]
+    return dict(zip(names, row, strict=True))
+
+
 def visits(cases: QuerySet[Case], quarters: list[Quarter]) -> Table:
     """Visits in each quarter: seen, seen alone, and repeat visits within the timescale."""
-    qs = Visit.objects.filter(case__in=cases, archived_at__isnull=True)
-    within_any = Q()
-    for kind, days in VISIT_TIMESCALE_DAYS.items():
-        earlier = Visit.objects.filter(
-            child=OuterRef("child"),
-            kind=kind,
-            archived_at__isnull=True,
-            visited_on__lt=OuterRef("visited_on"),
-        )
-        qs = qs.annotate(
-            **{
-                f"prev_{kind}": Exists(earlier),
-                f"near_{kind}": Exists(
-                    earlier.filter(visited_on__gte=OuterRef("visited_on") - dt.timedelta(days=days))
-                ),
-            }
-        )
-        within_any |= Q(kind=kind, **{f"near_{kind}": True})
-    repeat = Q()
-    for kind in VISIT_TIMESCALE_DAYS:
-        repeat |= Q(kind=kind, **{f"prev_{kind}": True})
-    aggregates: dict[str, Any] = {}
-    for i, q in enumerate(quarters):
-        inq = Q(visited_on__gte=q.start, visited_on__lte=q.end)
-        aggregates[f"n{i}"] = Count("pk", filter=inq)
-        aggregates[f"s{i}"] = Count("pk", filter=inq & Q(seen=True))
-        aggregates[f"a{i}"] = Count("pk", filter=inq & Q(seen_alone=True))
-        aggregates[f"r{i}"] = Count("pk", filter=inq & repeat)
-        aggregates[f"w{i}"] = Count("pk", filter=inq & within_any)
-    result = qs.aggregate(**aggregates)
+    result = _visit_counts(cases, quarters)
     rows = []
     for i, q in enumerate(quarters):
         n, r = result[f"n{i}"], result[f"r{i}"]

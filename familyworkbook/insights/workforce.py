@@ -116,6 +116,8 @@ class Caseload:
     worker: Worker
     open_cases: int
     over_cap: bool
+    role_label: str = ""
+    employment_label: str = ""
 
 
 def caseloads(scope: Scope, day: dt.date, cap: int) -> tuple[list[Caseload], Table]:
@@ -143,13 +145,25 @@ def caseloads(scope: Scope, day: dt.date, cap: int) -> tuple[list[Caseload], Tab
         .annotate(n=Count("case", distinct=True))
         .order_by()
     )
-    people = [Caseload(w, counts.get(w.pk, 0), counts.get(w.pk, 0) > cap) for w in holders]
+    # Labels translated once per page, not once per row (get_FOO_display hashes every choice).
+    roles = {value: str(label) for value, label in Role.choices}
+    employment = {value: str(label) for value, label in EmploymentType.choices}
+    people = [
+        Caseload(
+            w,
+            counts.get(w.pk, 0),
+            counts.get(w.pk, 0) > cap,
+            roles[w.role],
+            employment[w.employment_type],
+        )
+        for w in holders
+    ]
     by_role: dict[str, list[int]] = {}
     for c in people:
         by_role.setdefault(c.worker.role, []).append(c.open_cases)
     rows = [
         [
-            str(Role(role).label),
+            roles[role],
             len(loads),
             round(sum(loads) / len(loads), 1),
             max(loads),
