@@ -221,3 +221,12 @@ def test_a_child_born_after_31_march_was_unborn_in_that_census(north, sam):
     assert ids.find("PersonBirthDate") is None
     assert ids.findtext("ExpectedPersonBirthDate") == "2026-05-09"
     assert ids.findtext("Sex") == "U"
+
+
+def test_command_reports_an_unwritable_path_without_a_traceback(north, sam, tmp_path):
+    cin_family(north, sam)
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(CommandError, match="Could not write"):
+        call_command("export_cin_census", "--year", "2026", "--out", str(blocker / "cin.xml"))
+    assert not AuditEvent.objects.filter(verb="exported").exists()

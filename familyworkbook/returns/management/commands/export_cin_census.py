@@ -34,6 +34,10 @@ class Command(BaseCommand):
             census = services.export_cin_census(
                 by=by, year=options["year"], out=options["out"], force=options["force"]
             )
+        except OSError as error:
+            raise CommandError(
+                f"Could not write {options['out']}: {error.strerror or error}"
+            ) from None
         except ExportRefusedError as refused:
             report_problems(self.stderr, refused.problems)
             raise CommandError(

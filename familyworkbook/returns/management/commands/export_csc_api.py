@@ -31,6 +31,10 @@ class Command(BaseCommand):
         )
         try:
             result = services.export_csc_api(by=by, out=options["out"], force=options["force"])
+        except OSError as error:
+            raise CommandError(
+                f"Could not write {options['out']}: {error.strerror or error}"
+            ) from None
         except ExportRefusedError as refused:
             report_problems(self.stderr, refused.problems)
             raise CommandError(
