@@ -131,6 +131,7 @@ class CaseworkMixin(LookedAfterMixin):
     def _case(
         self, rows: Rows, home: Household, plan: CasePlan, kids: list[Kid], *, lead: Staff
     ) -> None:
+        """A case and, for each child in it, the episode of need with everything that happened."""
         rng = self.rng
         team = home.team
         closed = plan.closed
@@ -187,9 +188,7 @@ class CaseworkMixin(LookedAfterMixin):
                         episode=episode,
                         started_on=plan.assessment_started,
                         authorised_on=authorised,
-                        factors=self._factors(kid, plan, home.flags, authorised)
-                        if authorised
-                        else [],
+                        factors=self._factors(kid, plan, home.flags) if authorised else [],
                         **self.audit(plan.assessment_started, by, until=authorised),
                     )
                 )
@@ -392,7 +391,8 @@ class CaseworkMixin(LookedAfterMixin):
             needs.append("LD")
         return needs
 
-    def _factors(self, kid: Kid, plan: CasePlan, flags: Flags, authorised: dt.date) -> list[str]:
+    def _factors(self, kid: Kid, plan: CasePlan, flags: Flags) -> list[str]:
+        """Assessment factors: the parents' risks (toxic trio 3B, 4B, 2B, 1B) and the child's own."""
         rng = self.rng
         factors = []
         parental = [
