@@ -75,6 +75,7 @@ def due_supervisions(
         .filter(Exists(specialists))
         .annotate(last_held=Subquery(last), specialist_since=Subquery(first_specialist))
         .select_related("family", "team")
+        .only("pk", "reason", "family__name", "family__reference", "team__name")
         .order_by("pk")
     )
     out = []
