@@ -292,3 +292,29 @@ def test_ratings_since_last_meeting_come_from_the_workbook(
     page = client.get(reverse("meetings:record", args=[m.pk])).content.decode()
     assert "Mornings on time: 6/10" in page
     assert "3/10" not in page  # before the last meeting
+
+
+def test_due_page_queries_do_not_grow(client, signed_in, dana, north, supervised_case):
+    from familyworkbook.cases.models import Allocation
+    from familyworkbook.demo import builders
+    from familyworkbook.teams.models import Role
+
+    def add(n):
+        for i in range(n):
+            c = builders.case(
+                builders.family(f"Due{n}x{i}", children=1, adults=1), north, with_episodes=False
+            )
+            Allocation.objects.create(
+                case=c, worker=dana, role=Role.DA_SURVIVOR_WORKER, started_on=dt.date(2025, 9, 1)
+            )
+
+    signed_in(client, dana)
+    url = reverse("meetings:due")
+    add(1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    add(8)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).content.decode().count("Overdue by") == 2 * 10
+    assert len(large) == len(small)
