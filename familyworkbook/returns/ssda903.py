@@ -420,12 +420,14 @@ class _Builder:
             self.add(
                 child, "186", "SDQ score", "Record the SDQ score, or the reason there is none."
             )
-        if outcome.sdq_reason == "SDQ1" and age_start >= 4 and age_end <= 16:
+        # Turned 16 on or after 31 March, as the DfE's rule 157 counts it.
+        not_yet_16 = (child.age_on(self.year.end - dt.timedelta(days=1)) or 0) < 16
+        if outcome.sdq_reason == "SDQ1" and age_start >= 4 and not_yet_16:
             self.add(
                 child,
                 "157",
                 "reason there is no SDQ score",
-                "'The child refused' is only for young people of 17 or over: record the score or another reason.",
+                "'The child refused' is only for young people who were 16 before 31 March: record the score or another reason.",
             )
         self.result.tables["OC2"].append(
             {

@@ -173,3 +173,12 @@ def test_a_protected_placement_postcode_is_counted_in_the_audit(north, sam, tmp_
     )
     services.export_ssda903(by=sam.user, year=2026, out=tmp_path / "903")
     assert AuditEvent.objects.get(verb="exported").data["protected_postcodes"] == 1
+
+
+def test_sdq_refused_by_the_child_only_counts_from_16(north, sam):
+    family, _ = looked_after_family(north, sam)
+    long_stay = children_of(family)[0]  # born 04/02/2010: 16 before 31 March 2026
+    LookedAfterOutcome.objects.update(sdq_score=None, sdq_reason="SDQ1")
+    assert "157" not in {p.rule for p in build_ssda903(YEAR).problems}
+    type(long_stay).objects.filter(pk=long_stay.pk).update(date_of_birth=dt.date(2010, 6, 1))
+    assert "157" in {p.rule for p in build_ssda903(YEAR).problems}
