@@ -26,7 +26,7 @@ from familyworkbook.insights.models import (
     PartnerSaving,
     RealisedSaving,
 )
-from familyworkbook.insights.selectors import Quarter, Table, quarters_between
+from familyworkbook.insights.periods import Quarter, Table, quarters_between
 from familyworkbook.people.models import Person
 from familyworkbook.teams.models import Organisation, OrganisationKind
 

@@ -9,7 +9,7 @@ import io
 from django.http import HttpResponse
 from openpyxl import Workbook
 
-from familyworkbook.insights.selectors import Table
+from familyworkbook.insights.periods import Table
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

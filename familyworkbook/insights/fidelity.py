@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from familyworkbook.cases.models import Allocation
 from familyworkbook.insights import workforce
 from familyworkbook.insights.models import ClinicalSupervision
-from familyworkbook.insights.selectors import Quarter, Scope, Table, _share, quarters_between
+from familyworkbook.insights.periods import Quarter, Scope, Table, quarters_between
+from familyworkbook.insights.periods import share as _share
 from familyworkbook.teams.models import Role, Worker
 
 GROUP_SUPERVISION_SLUG = "group_case_supervision"
@@ -74,7 +75,7 @@ def _specialist_posts_filled(scope: Scope, quarters: list[Quarter]) -> list[floa
 def _group_supervision(user: Any, scope: Scope, quarters: list[Quarter]) -> list[float | None]:
     from familyworkbook.meetings.models import Meeting, MeetingStatus
 
-    cases = scope.cases(user)
+    cases = scope.case_set(user)
     aggregates: dict[str, Any] = {}
     qs = cases
     for i, q in enumerate(quarters):
@@ -139,7 +140,7 @@ def _programme_use(user: Any, scope: Scope, quarters: list[Quarter]) -> list[flo
     from familyworkbook.workbook.models import Entry
 
     aggregates: dict[str, Any] = {}
-    qs = scope.cases(user)
+    qs = scope.case_set(user)
     for i, q in enumerate(quarters):
         used = Entry.objects.filter(
             family=OuterRef("family"),

@@ -13,9 +13,9 @@ words, which the page shows beside the chart and the downloads contain.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -33,116 +33,22 @@ from familyworkbook.cases.models import (
     VisitKind,
 )
 from familyworkbook.core.codes import PrimaryNeed, SecondaryNeed
-from familyworkbook.teams.models import District, Role, Service, Team
-
-MAX_QUARTERS = 20
+from familyworkbook.insights.periods import (  # noqa: F401 - re-exported for the pages
+    MAX_QUARTERS,
+    Quarter,
+    Scope,
+    Table,
+    quarter_of,
+    quarters_between,
+    scope_choices,
+    scope_from_key,
+)
+from familyworkbook.insights.periods import share as _share
+from familyworkbook.teams.models import Role
 
 # Local visiting standards, in calendar days since the previous visit of the same kind
 # (CP: every 10 working days; looked after: every 6 weeks; child in need: every 4 weeks).
 VISIT_TIMESCALE_DAYS = {VisitKind.CP: 14, VisitKind.CLA: 42, VisitKind.CIN: 28}
-
-
-# --- Scope and period ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose cases: one team, a district's teams, a service's teams or the whole council."""
-
-    kind: str  # "team", "district", "service" or "council"
-    obj: Team | District | Service | None = None
-
-    @property
-    def label(self) -> str:
-        return str(self.obj) if self.obj is not None else _("Whole council")
-
-    @property
-    def key(self) -> str:
-        return "council" if self.obj is None else f"{self.kind}:{self.obj.pk}"
-
-    def teams(self) -> QuerySet[Team]:
-        if self.kind == "team":
-            return Team.objects.filter(pk=self.obj.pk)  # type: ignore[union-attr]
-        if self.kind == "district":
-            return Team.objects.filter(district=self.obj)
-        if self.kind == "service":
-            return Team.objects.filter(service=self.obj)
-        return Team.objects.all()
-
-    def cases(self, user: Any) -> QuerySet[Case]:
-        cases = Case.objects.visible_to(user)
-        if self.kind == "team":
-            return cases.filter(team=self.obj)
-        if self.kind == "district":
-            return cases.filter(team__district=self.obj)
-        if self.kind == "service":
-            return cases.filter(team__service=self.obj)
-        return cases
-
-
-def scope_from_key(key: str) -> Scope | None:
-    """ "council", "team:3", "district:2" or "service:1" → a Scope, or None if unknown."""
-    if key == "council":
-        return Scope("council")
-    kind, _sep, pk = key.partition(":")
-    model = {"team": Team, "district": District, "service": Service}.get(kind)
-    if model is None or not pk.isdigit():
-        return None
-    obj = model.objects.filter(pk=int(pk)).first()
-    return Scope(kind, obj) if obj is not None else None
-
-
-def scope_choices() -> list[tuple[str, list[tuple[str, str]]] | tuple[str, str]]:
-    """Grouped choices for the scope select: three queries, however many teams."""
-    return [
-        ("council", _("Whole council")),
-        (_("Services"), [(f"service:{s.pk}", s.name) for s in Service.objects.order_by("name")]),
-        (_("Districts"), [(f"district:{d.pk}", d.name) for d in District.objects.order_by("name")]),
-        (_("Teams"), [(f"team:{t.pk}", t.name) for t in Team.objects.order_by("name")]),
-    ]
-
-
-@dataclass(frozen=True)
-class Quarter:
-    start: dt.date
-    end: dt.date
-
-    @property
-    def label(self) -> str:
-        return f"{self.end:%b %Y}"
-
-
-def quarter_of(day: dt.date) -> Quarter:
-    first_month = 3 * ((day.month - 1) // 3) + 1
-    start = dt.date(day.year, first_month, 1)
-    next_start = dt.date(day.year + (first_month == 10), (first_month + 2) % 12 + 1, 1)
-    return Quarter(start, next_start - dt.timedelta(days=1))
-
-
-def quarters_between(date_from: dt.date, date_to: dt.date) -> list[Quarter]:
-    """The calendar quarters touching the period, each clipped to it."""
-    quarters: list[Quarter] = []
-    day = date_from
-    while day <= date_to:
-        q = quarter_of(day)
-        quarters.append(Quarter(max(q.start, date_from), min(q.end, date_to)))
-        day = q.end + dt.timedelta(days=1)
-    return quarters
-
-
-@dataclass
-class Table:
-    slug: str
-    caption: str
-    columns: list[str]
-    rows: list[list[Any]]
-    method: str
-    chart: str = "bars"  # "bars" (grouped by row) or "lines" (one line per column over rows)
-    series: list[int] = field(default_factory=list)  # columns drawn in the chart
-
-
-def _share(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
 
 
 def _open_on(start: str, end: str, day: dt.date) -> Q:
@@ -521,7 +427,10 @@ def _visit_counts(cases: QuerySet[Case], quarters: list[Quarter]) -> dict[str, i
         if vendor == "sqlite"
         else "(visited_on - previous)"
     )
-    case_sql, case_params = cases.values("pk").query.sql_with_params()
+    try:
+        case_sql, case_params = cases.values("pk").query.sql_with_params()
+    except EmptyResultSet:  # no cases in scope: every count is nought
+        return {f"{c}{i}": 0 for i in range(len(quarters)) for c in "nsarw"}
     within = " OR ".join(f"(kind = %s AND {gap} <= %s)" for _kind in VISIT_TIMESCALE_DAYS)
     within_params: list[Any] = []
     for kind, days in VISIT_TIMESCALE_DAYS.items():
@@ -598,7 +507,7 @@ def visits(cases: QuerySet[Case], quarters: list[Quarter]) -> Table:
 
 def dashboard(user: Any, scope: Scope, date_from: dt.date, date_to: dt.date) -> list[Table]:
     """Every KPI table for the scope and period, in a fixed number of queries."""
-    cases = scope.cases(user)
+    cases = scope.case_set(user)
     quarters = quarters_between(date_from, date_to)
     primary, secondary = needs(cases, date_from, date_to)
     return [

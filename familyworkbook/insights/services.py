@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from familyworkbook import audit
-from familyworkbook.insights.selectors import Scope, Table
+from familyworkbook.insights.periods import Scope, Table
 
 
 @transaction.atomic

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from familyworkbook.cases.models import Allocation
 from familyworkbook.insights.models import Course, Thresholds, TrainingRecord
-from familyworkbook.insights.selectors import Scope, Table, _share
+from familyworkbook.insights.periods import Scope, Table
+from familyworkbook.insights.periods import share as _share
 from familyworkbook.teams.models import (
     EmploymentType,
     Organisation,
@@ -27,6 +28,8 @@ from familyworkbook.teams.models import (
 )
 
 DEFAULT_CASELOAD_CAP = 15
+# Above this many workers (a district or the council) the page lists only those over the cap.
+WORKER_LIST_LIMIT = 200
 
 
 def thresholds() -> Thresholds:
@@ -236,8 +239,13 @@ def training(scope: Scope, day: dt.date) -> Table:
 def workforce(scope: Scope, day: dt.date) -> dict[str, Any]:
     limits = thresholds()
     people, caseload_table = caseloads(scope, day, limits.caseload_cap)
+    over = [c for c in people if c.over_cap]
+    listed = people if len(people) <= WORKER_LIST_LIMIT else over
     return {
         "thresholds": limits,
         "tables": [posts_by_role(scope, day), caseload_table, training(scope, day)],
-        "caseloads": people,
+        "caseloads": listed,
+        "workers_counted": len(people),
+        "workers_over_cap": len(over),
+        "only_over_cap_listed": listed is over,
     }

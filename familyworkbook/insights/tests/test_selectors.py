@@ -132,3 +132,9 @@ def test_query_count_does_not_grow_with_data(county, north, performance):
         builders.case(fam, north, opened_on=D(2025, 2, 1))
     assert count() == before
     assert before <= 15
+
+
+def test_a_scope_with_no_cases_gives_noughts(north, sam):
+    tables = {t.slug: t for t in selectors.dashboard(sam.user, Scope("team", north), FROM, TO)}
+    assert tables["visits"].rows == [[Q1, 0, None, None, 0, None], [Q2, 0, None, None, 0, None]]
+    assert tables["open"].rows[0][1] == 0

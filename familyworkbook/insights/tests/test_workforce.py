@@ -101,3 +101,13 @@ def test_training_register_shares(staff):
     assert rows["Post holders"] == [5, None]
     assert rows["Trained in Motivational Interviewing"] == [2, 40.0]
     assert rows["Of those trained, took up the follow-up"] == [1, 50.0]
+
+
+def test_large_scopes_list_only_workers_over_the_cap(staff, sam, monkeypatch):
+    Thresholds.objects.create(council=sam.organisation, caseload_cap=1)
+    monkeypatch.setattr(workforce, "WORKER_LIST_LIMIT", 2)
+    result = workforce.workforce(Scope("council"), DAY)
+    assert [c.worker.user.username for c in result["caseloads"]] == ["sam"]
+    assert result["only_over_cap_listed"] is True
+    assert result["workers_counted"] == 5
+    assert result["workers_over_cap"] == 1
