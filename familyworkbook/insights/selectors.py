@@ -67,7 +67,14 @@ def _overlaps(start: str, end: str, q: Quarter) -> Q:
 def open_counts(cases: QuerySet[Case], quarters: list[Quarter]) -> Table:
     """Children open at each quarter end: in need (all), on a CP plan, looked after, in PLO."""
 
+    first, last = quarters[0].end, quarters[-1].end
+
     def counts(qs: QuerySet, start: str, end: str, child: str) -> dict[str, int]:
+        # Only records open at some quarter end can count: skip the closed history first.
+        qs = qs.filter(
+            Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": first}),
+            **{f"{start}__lte": last},
+        )
         return qs.aggregate(
             **{
                 f"q{i}": Count(child, distinct=True, filter=_open_on(start, end, q.end))
@@ -388,7 +395,11 @@ def specialist_involvement(cases: QuerySet[Case], quarters: list[Quarter]) -> Ta
     """Cases with an adult specialist allocated at any time in each quarter, by discipline."""
     roles = [r for r in Role if r in Role.adult_specialists()]
     allocations = Allocation.objects.filter(
-        case__in=cases, archived_at__isnull=True, role__in=[r.value for r in roles]
+        Q(ended_on__isnull=True) | Q(ended_on__gte=quarters[0].start),
+        case__in=cases,
+        archived_at__isnull=True,
+        role__in=[r.value for r in roles],
+        started_on__lte=quarters[-1].end,
     )
     aggregates: dict[str, Any] = {}
     for i, q in enumerate(quarters):
