@@ -57,6 +57,12 @@ def main() -> int:
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--jit",
+        choices=["server", "off"],
+        default="server",
+        help="PostgreSQL only: keep the server's JIT setting, or turn JIT off on each connection",
+    )
     args = parser.parse_args()
 
     os.environ["DATABASE_URL"] = _database_url(args.database, args.families)
@@ -69,6 +75,7 @@ def main() -> int:
     from django.contrib.auth.models import Permission
     from django.core.management import call_command
     from django.db import connection
+    from django.db.backends.signals import connection_created
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
@@ -77,6 +84,14 @@ def main() -> int:
     from familyworkbook.insights.forms import initial_data
     from familyworkbook.people.models import Family
     from familyworkbook.teams.models import Team, User
+
+    if args.jit == "off" and args.database == "postgres":
+
+        def _no_jit(sender, connection, **kwargs):  # type: ignore[no-untyped-def]
+            with connection.cursor() as cursor:
+                cursor.execute("SET jit = off")
+
+        connection_created.connect(_no_jit, weak=False)
 
     print(f"database: {args.database} ({connection.vendor}); families wanted: {args.families:,}")
     call_command("migrate", verbosity=0)
@@ -137,6 +152,7 @@ def main() -> int:
         row = {
             "page": name,
             "database": args.database,
+            "jit": args.jit if args.database == "postgres" else None,
             "families": families,
             "requests": args.repeat,
             "median_ms": round(statistics.median(timings), 1),

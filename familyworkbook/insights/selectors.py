@@ -149,7 +149,10 @@ def open_counts(cases: QuerySet[Case], quarters: list[Quarter]) -> Table:
 def new_cases(cases: QuerySet[Case], quarters: list[Quarter]) -> Table:
     """Referrals (new episodes of need) per quarter and the share that are re-referrals."""
     episodes = CinEpisode.objects.with_re_referral().filter(
-        case__in=cases, archived_at__isnull=True
+        case__in=cases,
+        archived_at__isnull=True,
+        referral_on__gte=quarters[0].start,
+        referral_on__lte=quarters[-1].end,
     )
     aggregates: dict[str, Any] = {}
     for i, q in enumerate(quarters):
