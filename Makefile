@@ -36,6 +36,8 @@ STAMPS := var/stamps
 STAMP_PY := $(STAMPS)/python-deps
 STAMP_NPM := $(STAMPS)/npm-deps
 STAMP_FRONTEND := $(STAMPS)/frontend
+# The DfE-rule validators need pandas<2 and numpy<1.25, so they live in their own venv.
+STAMP_VALIDATORS := $(STAMPS)/validators
 RESULTS := var/test-results
 
 # A stamp is only as good as what it stands for: if the venv, node_modules or the copied
@@ -48,6 +50,9 @@ $(shell rm -f $(STAMP_NPM))
 endif
 ifeq ($(wildcard var/frontend/govuk/govuk-frontend.min.css),)
 $(shell rm -f $(STAMP_FRONTEND))
+endif
+ifeq ($(wildcard .venv-validators/bin/python),)
+$(shell rm -f $(STAMP_VALIDATORS))
 endif
 
 # Local commands may use the built-in insecure key; a deployment sets DJANGO_SECRET_KEY.
@@ -100,6 +105,11 @@ $(STAMP_NPM): package-lock.json package.json
 	@$(NPM) ci --no-audit --no-fund --loglevel=error
 	@mkdir -p $(STAMPS) && touch $@
 
+# Only the tests need the statutory validators; `make run` does not wait for them.
+$(STAMP_VALIDATORS): scripts/validators/requirements.txt scripts/validators/setup.sh
+	@scripts/validators/setup.sh
+	@mkdir -p $(STAMPS) && touch $@
+
 $(STAMP_FRONTEND): $(STAMP_NPM) scripts/build_frontend.py $(STAMP_PY)
 	@$(PY) scripts/build_frontend.py
 	@mkdir -p $(STAMPS) && touch $@
@@ -127,13 +137,13 @@ test: setup _test-start test-sqlite test-postgres test-browser
 _test-start:
 	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
 
-test-sqlite: setup
+test-sqlite: setup $(STAMP_VALIDATORS)
 	@echo "== Tests on SQLite =="
 	@mkdir -p $(RESULTS)
 	@env -u DATABASE_URL $(PYTEST) -m "not browser" --junitxml=$(RESULTS)/sqlite.xml $(PYTEST_ARGS) \
 		|| scripts/pytest_failed.sh $$? "SQLite"
 
-test-postgres: setup
+test-postgres: setup $(STAMP_VALIDATORS)
 	@echo "== Tests on PostgreSQL =="
 	@mkdir -p $(RESULTS)
 	@if reason=$$($(PY) scripts/check_postgres.py "$(POSTGRES_URL)"); then \
@@ -177,6 +187,6 @@ bench: setup
 
 # Removes what set-up made; the demo database (var/familyworkbook.sqlite3) is kept.
 clean:
-	rm -rf $(VENV) node_modules $(STAMPS) var/frontend var/static $(RESULTS) test-results \
+	rm -rf $(VENV) .venv-validators node_modules $(STAMPS) var/frontend var/static $(RESULTS) test-results \
 		.ruff_cache .pytest_cache *.egg-info
 	find . -name __pycache__ -type d -prune -not -path './node_modules/*' -exec rm -rf {} +
