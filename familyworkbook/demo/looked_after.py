@@ -176,6 +176,10 @@ class LookedAfterMixin(GeneratorBase):
             final = episodes[-1]
             final.ceased_on = phase.end
             final.reason_ceased = plan.cla_exit or "E4A"
+            if final.reason_ceased in {"E45", "E46"} and not final.placement_type.startswith("U"):
+                # An SGO to former foster carers needs a foster placement to end (903 rule
+                # 516); from any other placement it is an SGO to other carers.
+                final.reason_ceased = {"E45": "E47", "E46": "E48"}[final.reason_ceased]
             final.modified_at = self.stamp(phase.end)
         else:
             # The child lives at the placement now (since it began: a change of legal status

@@ -31,6 +31,13 @@ from familyworkbook.returns.periods import CollectionYear
 from familyworkbook.returns.ssda903 import continuously_looked_after
 
 ADOPTION_PLACEMENTS = {"A3", "A4", "A5", "A6"}
+# Leaving care to permanence: adoption (P1), special guardianship (P2), child arrangements (P3).
+PERMANENCE_EXITS = {
+    "E11": "P1",
+    "E12": "P1",
+    **dict.fromkeys(["E45", "E46", "E47", "E48"], "P2"),
+    "E41": "P3",
+}
 SW_CHANGE_REASONS = (
     ["LEFTRL", "MANAGE", "TSPROC", "ORGRST", "ABSENC", "OTHERS"],
     [35, 20, 15, 10, 5, 15],
@@ -100,14 +107,22 @@ class ReturnRecords:
     def _previous_permanence(
         self, child_id: int, born: dt.date, episodes: list[LookedAfterEpisode]
     ) -> list[PreviousPermanence]:
+        """Z1 (none known) mostly; what the child left our care for, when they come back."""
         made = []
+        previous_exit: LookedAfterEpisode | None = None
         for e in episodes:
             if e.reason_new_episode != "S":
+                if e.ceased_on and e.reason_ceased != "X1":
+                    previous_exit = e
                 continue
             roll = self.rng.random()
             kind, la, when = "Z1", "", ""
             earliest, latest = born + days(365), e.started_on - days(60)
-            if roll < 0.06 and latest > earliest:
+            if previous_exit is not None and previous_exit.reason_ceased in PERMANENCE_EXITS:
+                kind = PERMANENCE_EXITS[previous_exit.reason_ceased]
+                la = settings.COUNCIL_DFE_LA_NUMBER
+                when = previous_exit.ceased_on.strftime("%d/%m/%Y")  # type: ignore[union-attr]
+            elif roll < 0.06 and latest > earliest:
                 kind = "P2" if roll < 0.03 else "P3"
                 la = settings.COUNCIL_DFE_LA_NUMBER
                 order = earliest + days(self.rng.randint(0, (latest - earliest).days))
@@ -125,6 +140,8 @@ class ReturnRecords:
                     modified_by_id=e.created_by_id,
                 )
             )
+            if e.ceased_on and e.reason_ceased != "X1":
+                previous_exit = e
         return made
 
     def _outcomes(

@@ -362,6 +362,17 @@ class _Builder:
                     "placement provider",
                     f"Record the provider of the placement from {e.started_on:%d/%m/%Y}.",
                 )
+            if (
+                ceased
+                and e.reason_ceased in {"E45", "E46"}
+                and not e.placement_type.startswith("U")
+            ):
+                self.add(
+                    child,
+                    "516",
+                    "reason episode ceased",
+                    "An SGO to former foster carers (E45, E46) needs the last placement to be with them (a foster placement).",
+                )
             if not e.home_postcode or not e.placement_postcode:
                 self.add(
                     child,
@@ -450,7 +461,18 @@ class _Builder:
         self, child: Person, episodes: list[LookedAfterEpisode], decisions: list[AdoptionDecision]
     ) -> None:
         year, ref, dob = self.year, child.la_child_id, d(child.date_of_birth)
-        current = [a for a in decisions if a.reversed_on is None or a.reversed_on >= year.start]
+        periods = [
+            (start, end)
+            for start, end in _care_periods(episodes)
+            if year.overlaps(start, year.within(end))
+        ]
+        # Decisions of this year's periods of care (not one that ended in an earlier adoption).
+        current = [
+            a
+            for a in decisions
+            if (a.reversed_on is None or a.reversed_on >= year.start)
+            and any(start <= a.decided_on <= (end or year.end) for start, end in periods)
+        ]
         for a in current:
             self.result.tables["PlacedAdoption"].append(
                 {
@@ -543,18 +565,22 @@ class _Builder:
     ) -> None:
         """Social worker episodes over each period of care in the year, from the lead allocations.
 
-        An SSDA903 social worker episode ends only when another social worker takes over
-        (SW_DEC is the day of the change), so the latest one is always open (SW17STG2); each
-        period of care starts with the social worker allocated then ("first contact").
+        An SSDA903 social worker episode ends when another social worker takes over (SW_DEC
+        is the day of the change), so the latest one stays open even after care ends
+        (SW17STG2). Each period of care starts with the social worker allocated then ("first
+        contact"); when the child comes back into care, the earlier period's last episode ends
+        the day that care ended (SW10bSTG2). A hand-over within three days of the previous one
+        is reported as one episode with the later worker (SW09STG2 takes shorter episodes for
+        recording errors).
         """
         year, ref, dob = self.year, child.la_child_id, d(child.date_of_birth)
-        rows: list[tuple[dt.date, str, Allocation]] = []  # (start, reason, allocation)
+        periods: list[tuple[dt.date | None, list[list]]] = []  # (care ended, rows)
         for start, end in _care_periods(episodes):
             end_in_year = year.within(end)
             if not year.overlaps(start, end_in_year):
                 continue
             last_day = end_in_year or year.end
-            period = sorted(
+            leads = sorted(
                 (
                     (max(a.started_on, start), a)
                     for a in allocations
@@ -562,7 +588,7 @@ class _Builder:
                 ),
                 key=lambda pair: (pair[0], pair[1].pk),
             )
-            if not period:
+            if not leads:
                 self.add(
                     child,
                     "SW17STG2",
@@ -570,14 +596,18 @@ class _Builder:
                     f"No lead social worker is recorded while looked after from {start:%d/%m/%Y}.",
                 )
                 continue
-            for index, (a_start, allocation) in enumerate(period):
-                if index and a_start == period[index - 1][0]:
-                    continue  # two leads from one day: the later record stands
-                if index == 0:
+            rows: list[list] = []  # [start, reason, allocation]
+            for a_start, allocation in leads:
+                if rows and (a_start - rows[-1][0]).days < 3:
+                    # The same day, or a hand-over within three days: the later worker, from
+                    # the earlier start, for the earlier reason.
+                    rows[-1][2] = allocation
+                    continue
+                if not rows:
                     reason = "FCONTA"
                 else:
                     reason = self.change_reasons.get(allocation.pk, "")
-                    left_on = period[index - 1][1].worker.left_on
+                    left_on = rows[-1][2].worker.left_on
                     if not reason and left_on and abs((a_start - left_on).days) <= 7:
                         reason = "LEFTRL"  # the previous social worker left the council
                 if not reason:
@@ -587,23 +617,29 @@ class _Builder:
                         "reason the social worker changed",
                         f"Record why the social worker changed on {a_start:%d/%m/%Y}.",
                     )
-                rows.append((a_start, reason, allocation))
-        for index, (a_start, reason, allocation) in enumerate(rows):
-            ended = rows[index + 1][0] if index + 1 < len(rows) else None
-            if ended is not None and ended < year.start:
-                continue
-            number = allocation.worker.swe_number
-            sw_id = number if number.upper().startswith("SW") else f"XX{allocation.worker_id}"
-            self.result.tables["SWEpisodes"].append(
-                {
-                    "CHILD": ref,
-                    "DOB": dob,
-                    "SW_ID": sw_id,
-                    "SW_DECOM": d(a_start),
-                    "SW_DEC": d(ended),
-                    "SW_REASON": reason,
-                }
-            )
+                rows.append([a_start, reason, allocation])
+            periods.append((end_in_year, rows))
+        for p_index, (care_ended, rows) in enumerate(periods):
+            more_care = p_index + 1 < len(periods)
+            for index, (a_start, reason, allocation) in enumerate(rows):
+                if index + 1 < len(rows):
+                    ended: dt.date | None = rows[index + 1][0]
+                else:
+                    ended = care_ended if more_care else None
+                if ended is not None and ended < year.start:
+                    continue
+                number = allocation.worker.swe_number
+                sw_id = number if number.upper().startswith("SW") else f"XX{allocation.worker_id}"
+                self.result.tables["SWEpisodes"].append(
+                    {
+                        "CHILD": ref,
+                        "DOB": dob,
+                        "SW_ID": sw_id,
+                        "SW_DECOM": d(a_start),
+                        "SW_DEC": d(ended),
+                        "SW_REASON": reason,
+                    }
+                )
 
 
 def build_ssda903(year: CollectionYear, children: Iterable[int] | None = None) -> Ssda903:

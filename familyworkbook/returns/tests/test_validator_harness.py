@@ -88,3 +88,37 @@ def test_903_without_year_or_la_is_unreadable(run_validator, missing, monkeypatc
     monkeypatch.delenv("SSDA903_LA", raising=False)
     done = run_validator("903", SAMPLES / "ssda903_good", *missing)
     assert done.returncode == 2
+
+
+def test_sw12stg2_for_a_child_back_in_care_is_reported_as_a_known_defect(run_validator, tmp_path):
+    """LAC003 came into care, then a care order, went home on 28/11/2025 and came back on
+    12/01/2026: the episode that ended care needs every social worker episode to start by
+    28/11/2025, the new one every social worker episode to start from 12/01/2026."""
+    folder = tmp_path / "back_in_care"
+    shutil.copytree(SAMPLES / "ssda903_good", folder)
+    episodes = (
+        (folder / "episodes.csv")
+        .read_text()
+        .replace(
+            "LAC003,05/09/2024,S,V2,N4,U3,PR1,28/11/2025,E4A,,",
+            "LAC003,05/09/2024,S,V2,N4,U3,PR1,03/03/2025,X1,,TW1 3BZ,TW9 3DR,SC000001\n"
+            "LAC003,03/03/2025,L,C1,N4,U3,PR1,28/11/2025,E4A,,",
+        )
+    )
+    (folder / "episodes.csv").write_text(
+        episodes + "LAC003,12/01/2026,S,V2,N4,U3,PR1,,,,TW1 3BZ,TW9 3DR,SC000001\n"
+    )
+    sw = (folder / "sw_episodes.csv").read_text()
+    sw = sw.replace(
+        "LAC003,23/09/2008,SW00001,05/09/2024,,FCONTA",
+        "LAC003,23/09/2008,SW00001,05/09/2024,28/11/2025,FCONTA",
+    )
+    (folder / "sw_episodes.csv").write_text(sw + "LAC003,23/09/2008,SW00002,12/01/2026,,FCONTA\n")
+    prev = "LAC003,23/09/2008,Z1,,\n"
+    with (folder / "previous_permanence.csv").open("a") as handle:
+        handle.write(prev)
+    done = run_validator("903", folder, "--year", "2026", "--la", "E09000027")
+    assert error_count(done.stdout) == 0, done.stdout
+    assert "KNOWN DEFECT (not counted) SW12STG2 Episodes LAC003" in done.stdout
+    strict = run_validator("903", folder, "--year", "2026", "--la", "E09000027", "--strict")
+    assert set(error_codes(strict.stdout)) == {"SW12STG2"}
