@@ -356,45 +356,63 @@ def child_episode_problems(episodes: list[CinEpisode], year: CollectionYear) -> 
 
 
 def build_cin_census(
-    year: CollectionYear, children: Iterable[int] | None = None, *, during_year: bool = False
+    year: CollectionYear,
+    children: Iterable[int] | None = None,
+    *,
+    during_year: bool = False,
+    batch: int = 2000,
 ) -> CinCensus:
+    """The census XML and its problems, read `batch` children at a time (memory stays flat)."""
     result = CinCensus(year=year)
-    by_child: dict[int, list[CinEpisode]] = defaultdict(list)
-    for episode in episodes_in(year, children):
-        by_child[episode.child_id].append(episode)
-    previous: dict[int, list[dt.date]] = defaultdict(list)
-    for child_id, started in CpPlan.objects.filter(
-        _live(), episode__archived_at__isnull=True, episode__child_id__in=list(by_child)
-    ).values_list("episode__child_id", "started_on"):
-        previous[child_id].append(started)
-
+    ids = list(
+        dict.fromkeys(
+            episodes_in(year, children)
+            .order_by("child__la_child_id", "child_id")
+            .values_list("child_id", flat=True)
+        )
+    )
     root = ET.Element("Message")
     _header(root, year)
-    children_el = ET.SubElement(root, "Children")
-    seen_ids: dict[str, int] = {}
-    for child_id, episodes in by_child.items():
-        child = episodes[0].child
-        result.problems += identity_problems(child, RETURN, year)
-        if child.la_child_id in seen_ids:
-            result.problems.append(
-                Problem(
-                    RETURN,
-                    "8510",
-                    "LA child ID",
-                    "Two children share this LA child ID.",
-                    child.pk,
-                    child_ref(child),
-                )
-            )
-        seen_ids[child.la_child_id] = child.pk
-        result.problems += child_episode_problems(episodes, year)
-        child_el = ET.SubElement(children_el, "Child")
-        _identifiers(child_el, child, year)
-        for episode in episodes:
-            result.problems += episode_problems(episode, year, during_year=during_year)
-            _cin_details(child_el, episode, year, previous[child_id])
-            result.episodes += 1
-        result.children += 1
     ET.indent(root)
-    result.xml = ET.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
+    head = ET.tostring(root, encoding="unicode").removesuffix("</Message>")
+    parts = ["<?xml version='1.0' encoding='UTF-8'?>\n", head.rstrip() + "\n  <Children>\n"]
+    seen_ids: dict[str, int] = {}
+    for offset in range(0, len(ids), batch):
+        chunk = ids[offset : offset + batch]
+        by_child: dict[int, list[CinEpisode]] = defaultdict(list)
+        for episode in episodes_in(year, chunk):
+            by_child[episode.child_id].append(episode)
+        previous: dict[int, list[dt.date]] = defaultdict(list)
+        for child_id, started in CpPlan.objects.filter(
+            _live(), episode__archived_at__isnull=True, episode__child_id__in=chunk
+        ).values_list("episode__child_id", "started_on"):
+            previous[child_id].append(started)
+        for child_id in chunk:
+            episodes = by_child[child_id]
+            child = episodes[0].child
+            result.problems += identity_problems(child, RETURN, year)
+            if child.la_child_id in seen_ids:
+                result.problems.append(
+                    Problem(
+                        RETURN,
+                        "8510",
+                        "LA child ID",
+                        "Two children share this LA child ID.",
+                        child.pk,
+                        child_ref(child),
+                    )
+                )
+            seen_ids[child.la_child_id] = child.pk
+            result.problems += child_episode_problems(episodes, year)
+            child_el = ET.Element("Child")
+            _identifiers(child_el, child, year)
+            for episode in episodes:
+                result.problems += episode_problems(episode, year, during_year=during_year)
+                _cin_details(child_el, episode, year, previous[child_id])
+                result.episodes += 1
+            result.children += 1
+            ET.indent(child_el, level=2)
+            parts.append("    " + ET.tostring(child_el, encoding="unicode").rstrip() + "\n")
+    parts.append("  </Children>\n</Message>\n")
+    result.xml = "".join(parts).encode("utf-8")
     return result
