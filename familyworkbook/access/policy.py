@@ -234,10 +234,39 @@ def people(queryset: QuerySet[Person], user: User) -> QuerySet[Person]:
 # --- Field-level protection ------------------------------------------------------------------
 
 
+# The baseline, in code so that an empty or flushed rules table fails closed: a protected
+# address is protected whatever the table holds. The table adds rules (a hidden child's
+# school or GP, a specialist's health detail) as those fields arrive.
+BASELINE_RULES = (
+    ProtectionRule(
+        model_label="people.address",
+        flag_field="protected",
+        fields=["line_1", "line_2", "town", "postcode"],
+        description="A survivor's safe address or a hidden child's location",
+    ),
+)
+
+
 def rules_for(model_label: str) -> list[ProtectionRule]:
-    return list(
-        ProtectionRule.objects.filter(model_label=model_label.lower(), archived_at__isnull=True)
-    )
+    label = model_label.lower()
+    rules = [
+        ProtectionRule(
+            model_label=r.model_label,
+            flag_field=r.flag_field,
+            fields=list(r.fields),
+            description=r.description,
+        )
+        for r in BASELINE_RULES
+        if r.model_label == label
+    ]
+    seen = {(r.model_label, r.flag_field) for r in rules}
+    for rule in ProtectionRule.objects.filter(model_label=label, archived_at__isnull=True):
+        if (rule.model_label, rule.flag_field) not in seen:
+            rules.append(rule)
+        else:
+            base = next(r for r in rules if r.flag_field == rule.flag_field)
+            base.fields = [*base.fields, *(f for f in rule.fields if f not in base.fields)]
+    return rules
 
 
 def protected_fields(model: Any) -> list[str]:

@@ -135,3 +135,12 @@ def test_address_exposure_names_workers_linked_to_the_perpetrator(
 def test_no_role_sees_the_safe_address_without_a_grant(role, north, safe_address):
     worker = builders.worker(f"u_{role}", role=role, teams=[north])
     assert not Address.objects.visible_to(worker.user).filter(pk=safe_address.pk).exists()
+
+
+def test_protection_fails_closed_without_any_rule_rows(sam, safe_address):
+    """A flushed or emptied rules table must not expose protected addresses."""
+    from familyworkbook.access.models import ProtectionRule
+
+    ProtectionRule.objects.all().update(archived_at=timezone.now())
+    assert not Address.objects.visible_to(sam.user).filter(pk=safe_address.pk).exists()
+    assert policy.redacted_fields(safe_address) == ["line_1", "line_2", "town", "postcode"]

@@ -118,3 +118,47 @@ def test_break_glass_needs_a_reason(client, signed_in, priya, smith_case):
     )
     assert "Explain why you need emergency access" in response.content.decode()
     assert not BreakGlass.objects.exists()
+
+
+def _address_post(**overrides):
+    data = {
+        "kind": "safe",
+        "line_1": "3 Quiet Lane",
+        "line_2": "",
+        "town": "Ely",
+        "postcode": "CB7 4AA",
+        "from_date_day": "1",
+        "from_date_month": "6",
+        "from_date_year": "2025",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_address_that_could_reach_the_perpetrators_workers_needs_confirming(
+    sam_client, survivor, perpetrator, perp_worker
+):
+    from familyworkbook.access.models import PerpetratorLink
+    from familyworkbook.people.models import Address
+
+    PerpetratorLink.objects.create(perpetrator=perpetrator, survivor=survivor)
+    url = reverse("people:add_address", args=[survivor.pk])
+    response = sam_client.post(url, _address_post())
+    html = response.content.decode()
+    assert "could see this address" in html and "govuk-warning-text" in html
+    assert not Address.objects.filter(person=survivor).exists()
+    # Marked protected: nobody linked to the perpetrator holds a grant, so no warning.
+    response = sam_client.post(url, _address_post(protected="on"))
+    assert response.status_code == 302
+    assert Address.objects.get(person=survivor).protected
+    # Unprotected, confirmed: saved.
+    response = sam_client.post(
+        url, _address_post(kind="correspondence", line_1="PO Box 1", confirm_exposure="1")
+    )
+    assert response.status_code == 302
+    assert Address.objects.filter(person=survivor).count() == 2
+
+
+def test_no_warning_without_an_alleged_perpetrator(sam_client, survivor):
+    response = sam_client.post(reverse("people:add_address", args=[survivor.pk]), _address_post())
+    assert response.status_code == 302
