@@ -14,9 +14,10 @@ Semantics (STATUTORY-RETURNS.md section 3):
 - Every flagged row counts: the package has no error/query split.
 - A rule that throws counts as an error, except 231 and 233, which read columns that do not exist
   and so crash on every input.
-- SW12STG2 is not counted for a child who left care and came back within the file: no set of
-  social worker episodes can satisfy it for them (see `_re_entrants`). These are printed as
-  KNOWN DEFECT lines; --strict counts them.
+- SW12STG2 and 632 are not counted for a child who left care and came back within the file:
+  no set of social worker episodes can satisfy SW12STG2 for them (see `_re_entrants`), and 632
+  checks a previous permanence order against the wrong period of care (see KNOWN_DEFECTS).
+  These are printed as KNOWN DEFECT lines; --strict counts them.
 - Each CSV is recognised by its exact column set, not its name. A table with no CSV is treated as
   present but empty, as in a complete return (SSDA903_NO_FILL=1 leaves it out, so the rules that
   need it are skipped).
@@ -34,6 +35,11 @@ import warnings
 from pathlib import Path
 
 ALWAYS_CRASH = {"231", "233"}
+# Rules that cannot pass for a child who left care and came back within the file:
+# SW12STG2 (see _re_entrants) and 632, which compares the date of a previous permanence
+# order with the child's first episode in the file, not with the period of care it precedes,
+# so an SGO or adoption that ended an earlier period in the file always fails.
+KNOWN_DEFECTS = {"SW12STG2", "632"}
 
 
 def _re_entrants(episodes) -> set[str]:  # type: ignore[no-untyped-def]
@@ -149,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             message = getattr(registry.get(code), "message", "") or ""
             for _, row in frame[frame[column] == True].iterrows():  # noqa: E712 - pandas
                 child = row.get("CHILD", "?")
-                if code == "SW12STG2" and child in re_entrants and not args.strict:
+                if code in KNOWN_DEFECTS and child in re_entrants and not args.strict:
                     defects.append(f"{code} {table} {child}: child came back into care")
                     continue
                 errors.append(f"{code} {table} {child}: {message}")
@@ -167,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         f" {len(validator.fails)} crashed ({len(crashed)} counted)"
     )
     if defects:
-        print(f"KNOWN DEFECTS: {len(defects)} (SW12STG2 for children who came back into care)")
+        print(f"KNOWN DEFECTS: {len(defects)} (SW12STG2, 632 for children who came back into care)")
     print(f"ERRORS: {len(errors)}")
     return 1 if errors else 0
 

@@ -90,7 +90,7 @@ def test_903_without_year_or_la_is_unreadable(run_validator, missing, monkeypatc
     assert done.returncode == 2
 
 
-def test_sw12stg2_for_a_child_back_in_care_is_reported_as_a_known_defect(run_validator, tmp_path):
+def test_rules_that_cannot_pass_for_a_child_back_in_care_are_known_defects(run_validator, tmp_path):
     """LAC003 came into care, then a care order, went home on 28/11/2025 and came back on
     12/01/2026: the episode that ended care needs every social worker episode to start by
     28/11/2025, the new one every social worker episode to start from 12/01/2026."""
@@ -114,11 +114,13 @@ def test_sw12stg2_for_a_child_back_in_care_is_reported_as_a_known_defect(run_val
         "LAC003,23/09/2008,SW00001,05/09/2024,28/11/2025,FCONTA",
     )
     (folder / "sw_episodes.csv").write_text(sw + "LAC003,23/09/2008,SW00002,12/01/2026,,FCONTA\n")
-    prev = "LAC003,23/09/2008,Z1,,\n"
+    # They went home under a special guardianship order: previous permanence P2 from then.
+    prev = "LAC003,23/09/2008,P2,318,28/11/2025\n"
     with (folder / "previous_permanence.csv").open("a") as handle:
         handle.write(prev)
     done = run_validator("903", folder, "--year", "2026", "--la", "E09000027")
     assert error_count(done.stdout) == 0, done.stdout
     assert "KNOWN DEFECT (not counted) SW12STG2 Episodes LAC003" in done.stdout
     strict = run_validator("903", folder, "--year", "2026", "--la", "E09000027", "--strict")
-    assert set(error_codes(strict.stdout)) == {"SW12STG2"}
+    assert "KNOWN DEFECT (not counted) 632 PrevPerm LAC003" in done.stdout
+    assert set(error_codes(strict.stdout)) == {"SW12STG2", "632"}
