@@ -37,18 +37,10 @@ from pages import _database_url, _percentile  # noqa: E402
 
 
 def _signed_in(client, user):  # type: ignore[no-untyped-def]
-    """Sign in as the product does: password done and a confirmed second factor verified."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    """Sign in as the tests do: password session and a verified second factor."""
+    from conftest import sign_in
 
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Benchmark", confirmed=True)
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+    return sign_in(client, user)
 
 
 def main() -> int:

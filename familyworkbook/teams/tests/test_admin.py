@@ -8,6 +8,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from conftest import sign_in
 from familyworkbook.teams.models import Organisation, Post, Role, Team
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def test_every_teams_model_is_registered():
 
 @pytest.mark.parametrize("model", TEAMS_MODELS, ids=lambda m: m.__name__)
 def test_admin_pages_load_for_ada(client, ada, sam, dana, model):
-    client.force_login(ada.user)
+    sign_in(client, ada)
     opts = model._meta
     changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
     assert changelist.status_code == 200
@@ -58,7 +59,7 @@ def _post_form(post: Post, teams: list[Team], **overrides) -> dict:
 
 
 def test_a_post_serves_at_most_three_teams(client, ada, dana, north, south):
-    client.force_login(ada.user)
+    sign_in(client, ada)
     post = dana.posts.get()
     extra = [Team.objects.create(name=f"Extra {i}", kind="fst") for i in range(2)]
     url = reverse("admin:teams_post_change", args=[post.pk])
@@ -74,7 +75,7 @@ def test_a_post_serves_at_most_three_teams(client, ada, dana, north, south):
 
 
 def test_a_filled_post_cannot_be_vacant_in_the_admin(client, ada, sam, north):
-    client.force_login(ada.user)
+    sign_in(client, ada)
     post = sam.posts.get()
     response = client.post(
         reverse("admin:teams_post_change", args=[post.pk]),
@@ -86,7 +87,7 @@ def test_a_filled_post_cannot_be_vacant_in_the_admin(client, ada, sam, north):
 
 
 def test_a_stale_admin_edit_is_refused(client, ada, sam, north):
-    client.force_login(ada.user)
+    sign_in(client, ada)
     post = sam.posts.get()
     opened = post.version
     Post.objects.filter(pk=post.pk).update(version=opened + 1, fte="0.50")
@@ -101,7 +102,7 @@ def test_a_stale_admin_edit_is_refused(client, ada, sam, north):
 
 
 def test_adding_reference_data_stamps_the_administrator(client, ada):
-    client.force_login(ada.user)
+    sign_in(client, ada)
     response = client.post(
         reverse("admin:teams_organisation_add"),
         {"name": "Cambridgeshire Constabulary", "kind": "police", "ons_code": ""},
