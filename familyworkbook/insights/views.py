@@ -26,10 +26,13 @@ from familyworkbook.teams.models import Team
 
 
 def _form(request: HttpRequest, form_class: type[PeriodForm] = ScopeForm) -> PeriodForm:
-    if "date_from_day" in request.GET or "scope" in request.GET:
+    if "date_from_day" in request.GET:
         return form_class(request.GET)
-    team = Team.objects.of_user(request.user).order_by("name").first()
-    key = f"team:{team.pk}" if team else "council"
+    # A link may name just the scope (e.g. from a team's caseload page): default the period.
+    key = request.GET.get("scope")
+    if not key:
+        team = Team.objects.of_user(request.user).order_by("name").first()
+        key = f"team:{team.pk}" if team else "council"
     return form_class(initial_data(timezone.localdate(), key))
 
 

@@ -137,3 +137,10 @@ def test_page_query_count_does_not_grow_with_data(client, signed_in, county, nor
     with CaptureQueriesContext(connection) as after:
         c.get(url, _query(north))
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_a_link_naming_only_the_scope_gets_the_default_period(sam_client, north):
+    response = sam_client.get(reverse("insights:dashboard") + f"?scope=team:{north.pk}")
+    assert response.status_code == 200
+    assert b"govuk-error-summary" not in response.content
+    assert north.name.encode() in response.content
