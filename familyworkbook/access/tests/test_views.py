@@ -162,3 +162,19 @@ def test_an_address_that_could_reach_the_perpetrators_workers_needs_confirming(
 def test_no_warning_without_an_alleged_perpetrator(sam_client, survivor):
     response = sam_client.post(reverse("people:add_address", args=[survivor.pk]), _address_post())
     assert response.status_code == 302
+
+
+def test_grants_are_managed_in_the_admin_by_whole_council_administrators_only(
+    client, signed_in, ada, survivor, sam
+):
+    from django.contrib.auth.models import Permission
+
+    from familyworkbook.access.models import AccessGrant
+
+    AccessGrant.objects.create(user=sam.user, person=survivor, kind="protected", reason="Plan")
+    url = reverse("admin:access_accessgrant_changelist")
+    signed_in(client, ada)
+    assert client.get(url).context["cl"].result_count == 0
+    ada.user.user_permissions.add(Permission.objects.get(codename="view_all_records"))
+    signed_in(client, ada)
+    assert client.get(url).context["cl"].result_count == 1
