@@ -585,7 +585,11 @@ def team_open_cases(user: User, team: Team) -> QuerySet[Case]:
 
 def team_worker_caseloads(user: User, team: Team) -> QuerySet[Worker]:
     """Workers serving the team, or allocated to its open cases, with their caseload in it."""
-    team_cases = Case.objects.visible_to(user).open().filter(team=team).values("pk")
+    # Read the team's visible open cases once: as a nested subquery, PostgreSQL re-ran the
+    # access policy for every worker row (2.2 s at 20,000 families; a few ms this way).
+    team_cases = list(
+        Case.objects.visible_to(user).open().filter(team=team).values_list("pk", flat=True)
+    )
     allocations = Allocation.objects.current().filter(case__in=team_cases)
 
     def count(**extra: Any) -> Coalesce:
