@@ -29,8 +29,8 @@ def not_in_future(value: dt.date | None, message: Any) -> None:
         raise forms.ValidationError(message)
 
 
-class VersionInput(forms.HiddenInput):
-    template_name = "cases/forms/hidden.html"
+# The version a page was built from travels in Django's own hidden input.
+VersionInput = forms.HiddenInput
 
 
 class VersionedForm(GovukForm):

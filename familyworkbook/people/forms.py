@@ -34,12 +34,6 @@ from familyworkbook.people.models import (
 DATE_HINT = _("For example, 27 3 2016")
 
 
-class HiddenInput(forms.HiddenInput):
-    # The GOV.UK renderer reads templates from TEMPLATES only, where Django's own widget
-    # templates are not found (django.forms is not an installed app), so carry our own.
-    template_name = "people/widgets/hidden.html"
-
-
 def _today() -> dt.date:
     return timezone.localdate()
 
@@ -200,7 +194,7 @@ class PersonForm(GovukModelForm):
 class EditPersonForm(PersonForm):
     """Edit a person. Carries the version it was read at, so a stale save is refused."""
 
-    version = forms.IntegerField(widget=HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -257,7 +251,7 @@ class MembershipForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
         if person is not None:
-            self.fields["person"].widget = HiddenInput()
+            self.fields["person"].widget = forms.HiddenInput()
             self.fields["person"].initial = person.pk
         self.fields["started_on"] = _date_field(_("Date they joined (optional)"), required=False)
 
