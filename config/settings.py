@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "familyworkbook.returns",
     "familyworkbook.meetings",
     "familyworkbook.insights",
+    "familyworkbook.documents",
 ]
 
 MIDDLEWARE = [

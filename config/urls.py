@@ -23,6 +23,7 @@ urlpatterns = [
     path("returns/", include("familyworkbook.returns.urls")),
     path("meetings/", include("familyworkbook.meetings.urls")),
     path("insights/", include("familyworkbook.insights.urls")),
+    path("documents/", include("familyworkbook.documents.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

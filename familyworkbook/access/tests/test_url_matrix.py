@@ -69,6 +69,17 @@ KWARGS: dict[str, Kw] = {
             "issue_id",
             "flag_id",
             "action_id",
+            # Reserved for the apps being built now (documents, meetings, insights, access).
+            "document_id",
+            "version_id",
+            "share_id",
+            "comment_id",
+            "type_id",
+            "training_id",
+            "session_id",
+            "approval_id",
+            "request_id",
+            "hold_id",
         ]
     },
     # Words, not records.
