@@ -80,6 +80,8 @@ KWARGS: dict[str, Kw] = {
             "approval_id",
             "request_id",
             "hold_id",
+            # A looked-after child's SSDA903 facts (cases/lac_urls.py); tested in test_lac_views.
+            "fact_id",
         ]
     },
     # Words, not records.
@@ -96,7 +98,10 @@ OVERRIDES: dict[str, dict[str, Callable[[Any, World], Any]]] = {
 # Pages with a gate beyond the record's scope.
 MANAGERS = "managers"
 IG = "information governance"
+SYSTEM_ADMINS = "system administrators"
 GATES: dict[str, str] = {
+    "meetings:types": SYSTEM_ADMINS,  # reference data: the council's meeting types
+    "meetings:type_add": SYSTEM_ADMINS,
     "access:who_has_seen_person": MANAGERS,
     "access:who_has_seen_family": MANAGERS,
     "access:break_glass_review": "team and service managers",
@@ -113,6 +118,13 @@ CHILD_ONLY = {
     "cases:record_plo",
     "cases:record_proceedings",
     "cases:record_visit",
+    # A looked-after child's SSDA903 facts (cases/lac_urls.py).
+    "cases:lac_facts",
+    "cases:lac_uasc",
+    *(
+        f"cases:lac_{kind}_add"
+        for kind in ["review", "missing", "oc2", "oc3", "adoption", "prevperm"]
+    ),
 }
 
 # Pages every visitor may open, signed in or not.
@@ -156,6 +168,8 @@ def gate_open(gate: str | None, persona: str) -> bool:
         return persona == IG_PERSONA
     if gate == "team and service managers":
         return persona in {Role.TEAM_MANAGER, Role.SERVICE_MANAGER}
+    if gate == SYSTEM_ADMINS:
+        return persona == Role.SYSTEM_ADMIN
     return True
 
 
