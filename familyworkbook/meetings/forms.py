@@ -19,6 +19,7 @@ from familyworkbook.meetings.models import (
     Rag,
 )
 from familyworkbook.meetings.services import CycleStage, NewAction
+from familyworkbook.teams.models import Role
 from familyworkbook.workbook.models import ChangeIssue, Stage
 
 NEW_ACTION_ROWS = 3
@@ -75,6 +76,15 @@ class PlanMeetingForm(GovukForm):
         required=False,
         assume_scheme="https",
         error_messages={"invalid": _("Enter a video call link starting with https://")},
+    )
+    late_reason = forms.CharField(
+        label=_("If this is later than the statutory timescale, why (optional)"),
+        help_text=_(
+            "Child protection conferences and the first core group have statutory timescales. "
+            "You only need this if the date is later."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
 
     def __init__(self, *args: Any, cases: Any, **kwargs: Any) -> None:
@@ -443,3 +453,127 @@ class MinutesForm(GovukForm):
 
     def notes(self) -> dict[int, str]:
         return {pk: self.cleaned_data.get(name, "") for pk, name in self.case_names}
+
+
+# --- Meeting types (system administrators) ---------------------------------------------------
+
+
+class MeetingTypeForm(GovukForm):
+    """A meeting type's settings. The code (slug) is asked only when the type is added."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        error_messages={
+            "required": _("Enter the name of the meeting type"),
+            "max_length": _("Name must be 100 characters or fewer"),
+        },
+    )
+    slug = forms.SlugField(
+        label=_("Code"),
+        help_text=_("Lower-case letters, numbers and underscores, like core_group. Cannot change."),
+        max_length=40,
+        error_messages={
+            "required": _("Enter a code for the meeting type"),
+            "invalid": _("Code must only use lower-case letters, numbers and underscores"),
+            "max_length": _("Code must be 40 characters or fewer"),
+        },
+    )
+    per_family = forms.BooleanField(label=_("About one family"), required=False)
+    due_every_days = forms.IntegerField(
+        label=_("Due every (days, optional)"),
+        help_text=_("Leave empty if the meeting is not held to a schedule"),
+        required=False,
+        min_value=1,
+        max_value=366,
+        error_messages={
+            "invalid": _("Due every must be a whole number of days, like 30"),
+            "min_value": _("Due every must be at least 1 day"),
+            "max_value": _("Due every must be 366 days or fewer"),
+        },
+    )
+    needs_adult_specialist = forms.BooleanField(
+        label=_("Due only while an adult specialist is allocated"), required=False
+    )
+    records_rag = forms.BooleanField(label=_("The record shows a RAG rating"), required=False)
+    records_cycle_of_change = forms.BooleanField(
+        label=_("The record shows Cycle of Change"), required=False
+    )
+    takes_contributions = forms.BooleanField(
+        label=_("Professionals add written contributions beforehand"), required=False
+    )
+    minutes_due_hours = forms.IntegerField(
+        label=_("Minutes due within (hours, optional)"),
+        required=False,
+        min_value=1,
+        max_value=720,
+        error_messages={
+            "invalid": _("Minutes due within must be a whole number of hours, like 24"),
+            "min_value": _("Minutes due within must be at least 1 hour"),
+            "max_value": _("Minutes due within must be 720 hours or fewer"),
+        },
+    )
+    invite_disciplines = forms.MultipleChoiceField(
+        label=_("Invite only these disciplines (optional)"),
+        help_text=_(
+            "Leave all unticked to invite every professional involved. The chair is always invited."
+        ),
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": _("Select disciplines from the list")},
+    )
+
+    def __init__(self, *args: Any, adding: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not adding:
+            del self.fields["slug"]
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"].strip()
+
+    def settings(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "name": d["name"],
+            "per_family": d["per_family"],
+            "due_every_days": d["due_every_days"],
+            "needs_adult_specialist": d["needs_adult_specialist"],
+            "records_rag": d["records_rag"],
+            "records_cycle_of_change": d["records_cycle_of_change"],
+            "takes_contributions": d["takes_contributions"],
+            "minutes_due_hours": d["minutes_due_hours"],
+            "invite_disciplines": sorted(d["invite_disciplines"]),
+        }
+
+
+class SupervisionPeriodForm(GovukForm):
+    """Which cases (all the user may see, or one team's) and which period."""
+
+    scope = forms.ChoiceField(
+        label=_("Cases"), error_messages={"invalid_choice": _("Select the cases to include")}
+    )
+    date_from = GovukDateField(label=_("From"))
+    date_to = GovukDateField(label=_("To"))
+
+    def __init__(self, *args: Any, teams: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = [("all", _("Every case I can see"))] + [
+            (str(t.pk), t.name) for t in teams
+        ]
+        self._teams = {str(t.pk): t for t in teams}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        since, until = data.get("date_from"), data.get("date_to")
+        if since and until:
+            if until < since:
+                self.add_error("date_to", _("The end of the period must be after its start"))
+            elif (until - since).days > 731:
+                self.add_error("date_to", _("The period must be two years or shorter"))
+        return data
+
+    @property
+    def team(self) -> Any:
+        return self._teams.get(self.cleaned_data.get("scope", "all"))

@@ -46,7 +46,14 @@ class MeetingType(models.Model):
     minutes_due_hours = models.PositiveSmallIntegerField(
         _("minutes due within (hours)"), null=True, blank=True
     )
+    invite_disciplines = models.JSONField(
+        _("invite only these disciplines"),
+        default=list,
+        blank=True,
+        help_text=_("Empty: every professional involved is invited. The chair always is."),
+    )
     ordering = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["ordering", "name"]
@@ -55,6 +62,10 @@ class MeetingType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def invites(self, role: str) -> bool:
+        """Whether someone of this discipline is invited to meetings of this type."""
+        return not self.invite_disciplines or role in self.invite_disciplines
 
 
 class MeetingStatus(models.TextChoices):
@@ -108,6 +119,7 @@ class Meeting(RecordModel):
     duration_minutes = models.PositiveSmallIntegerField(_("length (minutes)"), default=60)
     location = models.CharField(_("where"), max_length=200, blank=True)
     video_link = models.URLField(_("video call link"), blank=True)
+    late_reason = models.TextField(_("why it is later than the statutory timescale"), blank=True)
     chair = models.ForeignKey(
         Worker, on_delete=models.PROTECT, related_name="chaired_meetings", verbose_name=_("chair")
     )
@@ -185,6 +197,8 @@ class Attendance(RecordModel):
         choices=AttendanceStatus.choices,
         default=AttendanceStatus.INVITED,
     )
+    invited_at = models.DateTimeField(_("invitation emailed at"), null=True, blank=True)
+    invited_to = models.EmailField(_("invitation emailed to"), blank=True)
 
     class Meta:
         ordering = ["discipline", "pk"]

@@ -106,6 +106,10 @@ class MeetingPage:
         return [a for a in self.actions if not a.carried_from_id]
 
     @property
+    def not_yet_emailed(self) -> int:
+        return sum(1 for a in self.attendances if a.worker_id and a.invited_at is None)
+
+    @property
     def apologies_with_contribution(self) -> set[int]:
         authors = {c.author_id for c in self.meeting.contributions.all()}
         return {a.worker_id for a in self.attendances if not a.attended and a.worker_id in authors}
@@ -154,16 +158,17 @@ def _ics_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
-def ics(meeting: Meeting, *, host: str) -> str:
+def ics(meeting: Meeting, *, host: str, with_location: bool = True) -> str:
     """An iCalendar event for diaries. It names the meeting type and family reference only:
-    no names of family members leave the system in a calendar."""
+    no names of family members leave the system in a calendar. Emailed copies leave out the
+    location too (`with_location=False`): see docs/decisions/meeting-invitation-emails.md."""
     start = meeting.starts_at.astimezone(dt.UTC)
     end = start + dt.timedelta(minutes=meeting.duration_minutes)
     fmt = "%Y%m%dT%H%M%SZ"
     summary = (
         f"{meeting.type.name} – {meeting.family.reference}" if meeting.family else str(meeting.type)
     )
-    where = meeting.video_link or meeting.location
+    where = (meeting.video_link or meeting.location) if with_location else ""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",

@@ -3,6 +3,7 @@ and not-allowed alike), bind the form, call the service, redirect."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from familyworkbook import audit
@@ -20,9 +22,10 @@ from familyworkbook.access.records import get_family_for
 from familyworkbook.cases.formflow import add_service_errors, form_page, stale_message
 from familyworkbook.cases.models import Case
 from familyworkbook.core.models import StaleEditError
+from familyworkbook.meetings import agenda, charts, frequency, selectors, services
 from familyworkbook.meetings import forms as mf
-from familyworkbook.meetings import selectors, services
 from familyworkbook.meetings.models import Meeting
+from familyworkbook.meetings.services import invitations
 from familyworkbook.teams.models import Team
 
 GET_POST = ["GET", "POST"]
@@ -79,6 +82,7 @@ def plan(request: HttpRequest, family_id: int) -> HttpResponse:
             duration_minutes=d["duration_minutes"],
             location=d["location"],
             video_link=d["video_link"],
+            late_reason=d["late_reason"],
         )
 
     form = mf.PlanMeetingForm(request.POST or None, cases=cases)
@@ -88,7 +92,7 @@ def plan(request: HttpRequest, family_id: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Meeting planned and invitations recorded"))
+            _email_invitations(request, created["meeting"])
             return redirect(created["meeting"].get_absolute_url())
     return render(
         request,
@@ -99,8 +103,49 @@ def plan(request: HttpRequest, family_id: int) -> HttpResponse:
             "heading": _("Plan a meeting"),
             "back": reverse("meetings:family", args=[family.pk]),
             "button": _("Plan meeting"),
+            "deadlines": agenda.deadlines_for(cases),
         },
     )
+
+
+def _email_invitations(request: HttpRequest, m: Meeting) -> None:
+    """Email the invitations (own transaction: the meeting stays planned if mail fails)."""
+    try:
+        result = invitations.send_invitations(
+            meeting=m, by=request.user, base_url=request.build_absolute_uri("/")
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return
+    except OSError:  # the mail server refused or could not be reached (smtplib errors too)
+        messages.error(
+            request, _("The invitations could not be emailed. Try again from the meeting page.")
+        )
+        return
+    messages.success(
+        request,
+        ngettext(
+            "Invitation emailed to %(n)s professional",
+            "Invitations emailed to %(n)s professionals",
+            result.sent,
+        )
+        % {"n": result.sent},
+    )
+    if result.without_email:
+        messages.warning(
+            request,
+            _("No email address for %(names)s: invite them another way")
+            % {"names": ", ".join(result.without_email)},
+        )
+
+
+@login_required
+@require_POST
+def send_invitations(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    m = meeting_for(request, meeting_id)
+    _email_invitations(request, m)
+    return redirect(m.get_absolute_url())
 
 
 @login_required
@@ -130,6 +175,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "meeting": m,
             "page": page,
             "family": m.family,
+            "agenda": agenda.agenda_for(m) if m.status == "planned" else [],
             "is_chair": me is not None and me.pk == m.chair_id,
         },
     )
@@ -297,6 +343,91 @@ def due(request: HttpRequest) -> HttpResponse:
     )
 
 
+# --- Supervision frequency ------------------------------------------------------------------
+
+
+def _frequency(request: HttpRequest) -> tuple[mf.SupervisionPeriodForm, Any]:
+    """The form (bound to the query string, or to the last six months) and, when it is valid,
+    the report over the cases the user may see (a team of them if one is chosen)."""
+    visible = Case.objects.visible_to(request.user)
+    teams = list(Team.objects.filter(pk__in=visible.values("team")).order_by("name"))
+    today = timezone.localdate()
+    default_from = today - dt.timedelta(days=182)
+    data = request.GET if "scope" in request.GET else None
+    form = mf.SupervisionPeriodForm(
+        data,
+        teams=teams,
+        initial={"scope": "all", "date_from": default_from, "date_to": today},
+    )
+    if data is None:
+        form = mf.SupervisionPeriodForm(
+            {
+                "scope": "all",
+                **{f"date_from_{k}": getattr(default_from, k) for k in ("day", "month", "year")},
+                **{f"date_to_{k}": getattr(today, k) for k in ("day", "month", "year")},
+            },
+            teams=teams,
+        )
+    if not form.is_valid():
+        return form, None
+    cases = visible.filter(team=form.team) if form.team else visible
+    report = frequency.supervision_report(
+        cases, since=form.cleaned_data["date_from"], until=form.cleaned_data["date_to"]
+    )
+    return form, report
+
+
+def _frequency_audit(request: HttpRequest, verb: str, form: Any, report: Any) -> None:
+    audit.record(
+        actor=request.user,
+        verb=verb,
+        label="Group supervision frequency report",
+        data={
+            "scope": form.cleaned_data["scope"],
+            "from": form.cleaned_data["date_from"],
+            "to": form.cleaned_data["date_to"],
+            "cases": [c.case_id for c in report.cases],
+        },
+        request=request,
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def supervision_frequency(request: HttpRequest) -> HttpResponse:
+    form, report = _frequency(request)
+    if report is not None:
+        _frequency_audit(request, audit.Verb.VIEWED, form, report)
+    top = max((d.attendances for d in report.disciplines), default=0) if report else 0
+    bars = charts.bars(report.disciplines, top) if report else []
+    return render(
+        request,
+        "meetings/frequency.html",
+        {
+            "form": form,
+            "report": report,
+            "bars": bars,
+            "chart_height": charts.height(bars),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def supervision_frequency_csv(request: HttpRequest) -> HttpResponse:
+    form, report = _frequency(request)
+    if report is None:
+        return redirect(reverse("meetings:supervision") + "?" + request.GET.urlencode())
+    _frequency_audit(request, audit.Verb.EXPORTED, form, report)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="group-supervision-{report.since:%Y%m%d}-{report.until:%Y%m%d}.csv"'
+    )
+    frequency.write_csv(report, response)
+    return response
+
+
 # --- Team meetings ---------------------------------------------------------------------------
 
 
@@ -330,6 +461,7 @@ def plan_team_meeting(request: HttpRequest, team_id: int) -> HttpResponse:
         },
     )
     if "meeting" in created:
+        _email_invitations(request, created["meeting"])
         response["Location"] = created["meeting"].get_absolute_url()
     return response
 

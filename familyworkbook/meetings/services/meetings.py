@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from familyworkbook import audit
 from familyworkbook.cases.models import Allocation, Case
+from familyworkbook.meetings import timescales
 from familyworkbook.meetings.models import (
     Action,
     ActionStatus,
@@ -67,11 +68,32 @@ def plan_meeting(
     duration_minutes: int = 60,
     location: str = "",
     video_link: str = "",
+    late_reason: str = "",
 ) -> Meeting:
     """Plan a meeting: invite every professional allocated to the family's open cases and bring
-    forward the open actions of the previous meeting of the same kind."""
+    forward the open actions of the previous meeting of the same kind.
+
+    Conferences are on working days; a date later than a statutory timescale (see
+    `timescales`) needs a reason, kept on the meeting and in the audit."""
     if case is not None and case.family_id != family.pk:
         raise ValidationError({"case": _("Select a case of this family")})
+    day = timezone.localtime(starts_at).date()
+    if mtype.slug in timescales.CONFERENCES and not timescales.is_working_day(day):
+        raise ValidationError({"date": _("A child protection conference must be on a working day")})
+    due = timescales.deadline(mtype.slug, case)
+    late_reason = late_reason.strip()
+    if due is not None and day > due.latest and not late_reason:
+        raise ValidationError(
+            {
+                "late_reason": _(
+                    "%(reason)s: by %(latest)s. Choose an earlier date, or say why the meeting "
+                    "cannot be held by then"
+                )
+                % {"reason": due.reason, "latest": f"{due.latest:%d/%m/%Y}"}
+            }
+        )
+    if due is None or day <= due.latest:
+        late_reason = ""
     previous = previous_meeting(family, mtype)
     meeting = Meeting(
         type=mtype,
@@ -83,6 +105,7 @@ def plan_meeting(
         duration_minutes=duration_minutes,
         location=location,
         video_link=video_link,
+        late_reason=late_reason,
         chair=chair,
     )
     meeting.stamp(by)
@@ -100,13 +123,16 @@ def plan_meeting(
             "type": mtype.slug,
             "invited": invited,
             "carried_forward": carried,
+            "statutory_deadline": due.latest if due else None,
+            "late_reason": late_reason,
         },
     )
     return meeting
 
 
 def invite_involved(meeting: Meeting, *, by: User) -> int:
-    """Invite every worker currently allocated to the family's open cases, and the chair."""
+    """Invite every worker currently allocated to the family's open cases (of the disciplines
+    the meeting type invites, if it names any), and the chair."""
     allocations = (
         Allocation.objects.current()
         .filter(case__family=meeting.family, case__closed_on__isnull=True)
@@ -115,9 +141,9 @@ def invite_involved(meeting: Meeting, *, by: User) -> int:
     )
     seen = set(meeting.attendances.values_list("worker_id", flat=True))
     rows = []
-    for worker, role in [(a.worker, a.role) for a in allocations] + [
-        (meeting.chair, meeting.chair.role)
-    ]:
+    mtype = meeting.type
+    involved = [(a.worker, a.role) for a in allocations if mtype.invites(a.role)]
+    for worker, role in [*involved, (meeting.chair, meeting.chair.role)]:
         if worker.pk in seen:
             continue
         seen.add(worker.pk)

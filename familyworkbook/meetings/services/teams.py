@@ -41,7 +41,7 @@ def plan_team_meeting(
         .order_by("pk")
     )
     rows = []
-    for worker in [*workers, chair]:
+    for worker in [*(w for w in workers if mtype.invites(w.role)), chair]:
         if worker.pk in {r.worker_id for r in rows}:
             continue
         row = Attendance(meeting=meeting, worker=worker, discipline=worker.role)
