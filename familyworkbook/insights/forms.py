@@ -75,3 +75,85 @@ def initial_data(today: dt.date, scope_key: str) -> dict[str, str]:
         "date_to_month": str(date_to.month),
         "date_to_year": str(date_to.year),
     }
+
+
+class _WorkerChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.get_role_display()})"
+
+
+def _current_workers() -> Any:
+    from familyworkbook.teams.models import Worker
+
+    return Worker.objects.filter(left_on__isnull=True, archived_at__isnull=True).select_related(
+        "user"
+    )
+
+
+class TrainingForm(GovukForm):
+    """One line of the training register."""
+
+    worker = _WorkerChoice(
+        label=_("Who was trained"),
+        queryset=None,
+        error_messages={
+            "required": _("Select who was trained"),
+            "invalid_choice": _("Select a worker from the list"),
+        },
+    )
+    course = forms.ChoiceField(
+        label=_("Course"),
+        error_messages={
+            "required": _("Select the course"),
+            "invalid_choice": _("Select a course from the list"),
+        },
+    )
+    completed_on = GovukDateField(label=_("Date completed"), help_text=_("For example, 3 2 2026"))
+    notes = forms.CharField(label=_("Notes (optional)"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from familyworkbook.insights.models import Course
+
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = _current_workers()
+        self.fields["course"].choices = [("", _("Select a course")), *Course.choices]
+
+    def clean_completed_on(self) -> dt.date:
+        day = self.cleaned_data["completed_on"]
+        if day > dt.date.today():  # noqa: DTZ011
+            raise forms.ValidationError(_("The date completed must be today or in the past"))
+        return day
+
+
+class SupervisionForm(GovukForm):
+    """One clinical supervision session."""
+
+    worker = _WorkerChoice(
+        label=_("Who was supervised"),
+        queryset=None,
+        error_messages={
+            "required": _("Select who was supervised"),
+            "invalid_choice": _("Select a worker from the list"),
+        },
+    )
+    supervisor_role = forms.ChoiceField(
+        label=_("Supervisor's profession"),
+        error_messages={
+            "required": _("Select the supervisor's profession"),
+            "invalid_choice": _("Select a profession from the list"),
+        },
+    )
+    held_on = GovukDateField(label=_("Date held"), help_text=_("For example, 3 2 2026"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from familyworkbook.teams.models import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = _current_workers()
+        self.fields["supervisor_role"].choices = [("", _("Select a profession")), *Role.choices]
+
+    def clean_held_on(self) -> dt.date:
+        day = self.cleaned_data["held_on"]
+        if day > dt.date.today():  # noqa: DTZ011
+            raise forms.ValidationError(_("The date held must be today or in the past"))
+        return day

@@ -9,6 +9,9 @@ urlpatterns = [
     path("workforce/", views.workforce_page, name="workforce"),
     path("costs/", views.costs_page, name="costs"),
     path("fidelity/", views.fidelity_page, name="fidelity"),
+    path("fidelity/behind/", views.fidelity_behind, name="fidelity_behind"),
+    path("training/", views.training_register, name="training"),
+    path("supervision/", views.supervision_log, name="supervision"),
     path(
         "<str:page>/<slug:slug>.<str:file_format>",
         views.download,

@@ -6,10 +6,15 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from familyworkbook.insights import (
@@ -21,7 +26,13 @@ from familyworkbook.insights import (
     services,
     workforce,
 )
-from familyworkbook.insights.forms import PeriodForm, ScopeForm, initial_data
+from familyworkbook.insights.forms import (
+    PeriodForm,
+    ScopeForm,
+    SupervisionForm,
+    TrainingForm,
+    initial_data,
+)
 from familyworkbook.teams.models import Team
 
 
@@ -59,7 +70,9 @@ def _dashboard(user: Any, form: Any) -> dict[str, Any]:
 
 
 def _workforce(user: Any, form: Any) -> dict[str, Any]:
-    return workforce.workforce(form.chosen_scope, form.cleaned_data["date_to"])
+    return workforce.workforce(
+        form.chosen_scope, form.cleaned_data["date_to"], form.cleaned_data["date_from"]
+    )
 
 
 def _costs(user: Any, form: Any) -> dict[str, Any]:
@@ -149,3 +162,81 @@ def download(request: HttpRequest, page: str, slug: str, file_format: str) -> Ht
     if file_format == "csv":
         return downloads.as_csv(table, name)
     return downloads.as_xlsx(table, name)
+
+
+# --- Fidelity drill-down ----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET"])
+def fidelity_behind(request: HttpRequest) -> HttpResponse:
+    """The cases, people or posts behind one fidelity figure at the end of the period."""
+    form = ScopeForm(request.GET)
+    measure = request.GET.get("measure", "")
+    if not form.is_valid():
+        return render(
+            request, "insights/fidelity.html", {"form": form, "tables": [], "page": "fidelity"}
+        )
+    found = fidelity.behind(request.user, form.chosen_scope, measure, form.cleaned_data["date_to"])
+    if found is None:
+        raise Http404
+    context: dict[str, Any] = {
+        "behind": found,
+        "scope": form.chosen_scope,
+        "query": form_query(form),
+        "page": "fidelity",
+    }
+    if found.cases is not None:
+        page = Paginator(found.cases, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+        context["page_obj"] = page
+        context["page_query"] = urlencode({k: v for k, v in request.GET.items() if k != "page"})
+    return render(request, "insights/fidelity_behind.html", context)
+
+
+# --- The training register and the clinical supervision log ----------------------------------
+
+
+def _recording_page(
+    request: HttpRequest, form_class: Any, record: Any, rows: Any, template: str
+) -> HttpResponse:
+    if not services.may_record_workforce(request.user):
+        raise PermissionDenied
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        record(by=request.user, data=form.cleaned_data, request=request)
+        messages.success(request, _("Saved"))
+        return redirect(request.path)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        template,
+        {"form": form, "rows": rows[:RECENT_ROWS], "page": None},
+        status=status,
+    )
+
+
+RECENT_ROWS = 50
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def training_register(request: HttpRequest) -> HttpResponse:
+    from familyworkbook.insights.models import TrainingRecord
+
+    rows = TrainingRecord.objects.filter(archived_at__isnull=True).select_related("worker__user")
+    return _recording_page(
+        request, TrainingForm, services.record_training, rows, "insights/training.html"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supervision_log(request: HttpRequest) -> HttpResponse:
+    from familyworkbook.insights.models import ClinicalSupervision
+
+    rows = ClinicalSupervision.objects.filter(archived_at__isnull=True).select_related(
+        "worker__user"
+    )
+    return _recording_page(
+        request, SupervisionForm, services.record_supervision, rows, "insights/supervision.html"
+    )

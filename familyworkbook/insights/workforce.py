@@ -236,14 +236,93 @@ def training(scope: Scope, day: dt.date) -> Table:
     )
 
 
-def workforce(scope: Scope, day: dt.date) -> dict[str, Any]:
+def turnover(scope: Scope, date_from: dt.date, date_to: dt.date) -> Table:
+    """Leavers over the period against the average headcount, by role; agency share at the end.
+
+    One grouped query. Headcount on a day: workers started by then (or with no start date)
+    who had not left. At the start a worker leaving on the first day is counted; at the end a
+    worker leaving on the last day is not.
+    """
+    workers = Worker.objects.filter(archived_at__isnull=True)
+    if scope.kind != "council":
+        serving = Post.teams.through.objects.filter(team__in=scope.teams()).values("post_id")
+        workers = workers.filter(
+            pk__in=Post.objects.filter(pk__in=serving, holder__isnull=False).values("holder_id")
+        )
+    started = lambda day: Q(started_on__isnull=True) | Q(started_on__lte=day)  # noqa: E731
+    at_start = started(date_from) & (Q(left_on__isnull=True) | Q(left_on__gte=date_from))
+    at_end = started(date_to) & (Q(left_on__isnull=True) | Q(left_on__gt=date_to))
+    by_role = {
+        r["role"]: r
+        for r in workers.values("role")
+        .annotate(
+            start=Count("pk", filter=at_start),
+            end=Count("pk", filter=at_end),
+            leavers=Count("pk", filter=Q(left_on__gte=date_from, left_on__lte=date_to)),
+            agency=Count("pk", filter=at_end & Q(employment_type=EmploymentType.AGENCY)),
+        )
+        .order_by()
+    }
+    rows: list[list[Any]] = []
+    totals = {"start": 0, "end": 0, "leavers": 0, "agency": 0}
+
+    def row(label: str, r: dict[str, int]) -> list[Any]:
+        average = (r["start"] + r["end"]) / 2
+        return [
+            label,
+            r["start"],
+            r["end"],
+            r["leavers"],
+            round(100 * r["leavers"] / average, 1) if average else None,
+            _share(r["agency"], r["end"]),
+        ]
+
+    for role, label in Role.choices:
+        r = by_role.get(role)
+        if not r or not (r["start"] or r["end"] or r["leavers"]):
+            continue
+        rows.append(row(str(label), r))
+        for k in totals:
+            totals[k] += r[k]
+    rows.append(row(_("All roles"), totals))
+    return Table(
+        "turnover",
+        _("Turnover and agency share by role"),
+        [
+            _("Role"),
+            _("Headcount at the start"),
+            _("Headcount at the end"),
+            _("Leavers"),
+            _("Turnover (%)"),
+            _("Agency share at the end (%)"),
+        ],
+        rows,
+        _(
+            "Workers with a leaving date from %(start)s to %(end)s, as a percentage of the "
+            "average of the headcounts on those two days (people, not full-time equivalents). "
+            "For a team, district or service, a worker counts if a post serving it names them "
+            "(a leaver whose post no longer names them counts only for the whole council). "
+            "Agency share: workers employed through an agency among those in post at the end."
+        )
+        % {"start": date_from.strftime("%d/%m/%Y"), "end": date_to.strftime("%d/%m/%Y")},
+        series=[4],
+    )
+
+
+def workforce(scope: Scope, day: dt.date, date_from: dt.date | None = None) -> dict[str, Any]:
     limits = thresholds()
     people, caseload_table = caseloads(scope, day, limits.caseload_cap)
     over = [c for c in people if c.over_cap]
     listed = people if len(people) <= WORKER_LIST_LIMIT else over
+    period_start = date_from or day.replace(year=day.year - 1) + dt.timedelta(days=1)
     return {
         "thresholds": limits,
-        "tables": [posts_by_role(scope, day), caseload_table, training(scope, day)],
+        "tables": [
+            posts_by_role(scope, day),
+            caseload_table,
+            turnover(scope, period_start, day),
+            training(scope, day),
+        ],
         "caseloads": listed,
         "workers_counted": len(people),
         "workers_over_cap": len(over),

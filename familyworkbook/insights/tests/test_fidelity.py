@@ -146,3 +146,71 @@ def test_fidelity_page(client, signed_in, world, north, performance):
     assert "Below the threshold" in html and "Meets the threshold" in html
     assert "Not yet measured here" in html
     assert html.count("<svg") == 1
+
+
+PERIOD = {
+    "date_from_day": "1",
+    "date_from_month": "1",
+    "date_from_year": "2025",
+    "date_to_day": "30",
+    "date_to_month": "6",
+    "date_to_year": "2025",
+}
+
+
+@pytest.mark.parametrize(
+    ("slug", "kind", "counted", "total"),
+    [
+        ("specialist_posts", "posts", 1, 3),
+        ("group_supervision", "cases", 1, 1),
+        ("clinical_supervision", "people", 1, 3),
+        ("mi_trained", "people", 0, 3),
+        ("programme_use", "cases", 1, 2),
+    ],
+)
+def test_behind_each_figure_are_the_records_it_counted(
+    world, north, performance, slug, kind, counted, total
+):
+    found = fidelity.behind(performance.user, Scope("team", north), slug, TO)
+    assert (found.kind, found.counted, found.total) == (kind, counted, total)
+    latest = {
+        m.slug: m.latest
+        for m in fidelity.monitor(performance.user, Scope("team", north), FROM, TO)["measures"]
+    }
+    assert found.value == latest[slug]
+
+
+def test_behind_lists_people_not_counted_first(world, north, performance, sam):
+    found = fidelity.behind(performance.user, Scope("team", north), "clinical_supervision", TO)
+    assert [(w.pk, met) for w, met, _detail in found.people][-1] == (sam.pk, True)
+    assert found.people[0][2].endswith("of 3 months")
+
+
+def test_behind_goes_through_the_access_policy(world, north, sam, south):
+    """A worker of another team sees none of North's cases behind the figure."""
+    outsider = builders.worker("outsider", role=Role.SOCIAL_WORKER, teams=[south])
+    found = fidelity.behind(outsider.user, Scope("team", north), "programme_use", TO)
+    assert found.total == 0 and list(found.cases) == []
+
+
+def test_behind_page_lists_cases_with_links(client, signed_in, world, north, performance):
+    response = signed_in(client, performance).get(
+        reverse("insights:fidelity_behind"),
+        {**PERIOD, "scope": f"team:{north.pk}", "measure": "programme_use"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "1 of 2 counted" in html
+    assert world.family.get_absolute_url() in html
+    page = signed_in(client, performance).get(
+        reverse("insights:fidelity"), {**PERIOD, "scope": f"team:{north.pk}"}
+    )
+    assert "measure=programme_use" in page.content.decode()
+
+
+def test_behind_unknown_measure_is_404(client, signed_in, world, north, performance):
+    response = signed_in(client, performance).get(
+        reverse("insights:fidelity_behind"),
+        {**PERIOD, "scope": f"team:{north.pk}", "measure": "nonsense"},
+    )
+    assert response.status_code == 404

@@ -43,7 +43,8 @@ def test_workforce_page_shows_posts_caseloads_and_training(client, signed_in, sa
     assert "Posts and vacancies by role" in html
     assert "Caseload by worker (cap: 15 open cases)" in html
     assert "Dana Price" in html and "Sam Okafor" in html
-    assert html.count("<svg") == 3
+    assert "Turnover and agency share by role" in html
+    assert html.count("<svg") == 4
 
 
 def test_workforce_default_form_is_my_team(client, signed_in, sam, north):

@@ -111,3 +111,38 @@ def test_large_scopes_list_only_workers_over_the_cap(staff, sam, monkeypatch):
     assert result["only_over_cap_listed"] is True
     assert result["workers_counted"] == 5
     assert result["workers_over_cap"] == 1
+
+
+@pytest.fixture
+def movers(staff, north, south):
+    """lee (North, his post still names him) left 31 Mar 2025; lou (no post) left 1 May
+    2025; neo (South) started 1 Apr 2025. All social workers."""
+    from familyworkbook.teams.models import Worker
+
+    lee = builders.worker("lee", teams=[north])
+    lou = builders.worker("lou")
+    neo = builders.worker("neo", teams=[south])
+    Worker.objects.filter(pk=lee.pk).update(left_on=dt.date(2025, 3, 31))
+    Worker.objects.filter(pk=lou.pk).update(left_on=dt.date(2025, 5, 1))
+    Worker.objects.filter(pk=neo.pk).update(started_on=dt.date(2025, 4, 1))
+
+
+def test_turnover_for_the_council(movers):
+    rows = _rows(workforce.turnover(Scope("council"), dt.date(2025, 1, 1), DAY))
+    # Social workers: start sam, priya, agnes, lee, lou (5); end sam, priya, agnes, neo (4);
+    # 2 leavers / 4.5 = 44.4%; agency agnes 1 of 4.
+    assert rows["Social worker"] == [5, 4, 2, 44.4, 25.0]
+    assert rows["Team manager"] == [1, 1, 0, 0.0, 0.0]
+    # All: start 7 (with mo and dana), end 6, 2 / 6.5 = 30.8%, agency 1 of 6.
+    assert rows["All roles"] == [7, 6, 2, 30.8, 16.7]
+
+
+def test_turnover_for_a_team_counts_workers_its_posts_name(movers, north):
+    rows = _rows(workforce.turnover(Scope("team", north), dt.date(2025, 1, 1), DAY))
+    # sam, agnes, lee at the start; sam, agnes at the end; 1 / 2.5 = 40%.
+    assert rows["Social worker"] == [3, 2, 1, 40.0, 50.0]
+
+
+def test_workforce_page_has_the_turnover_table(movers):
+    result = workforce.workforce(Scope("council"), DAY, dt.date(2025, 1, 1))
+    assert [t.slug for t in result["tables"]] == ["posts", "caseloads", "turnover", "training"]
