@@ -1,5 +1,26 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from familyworkbook.documents import views
 
 app_name = "documents"
 
-urlpatterns: list = []
+F = "family/<int:family_id>/"
+D = F + "<int:document_id>/"
+
+urlpatterns = [
+    path(F, views.documents, name="list"),
+    path(F + "new/", views.new_document, name="new"),
+    path(D, views.document, name="document"),
+    path(D + "sections/<slug:slug>/", views.write_section, name="write_section"),
+    path(D + "freeze/", views.freeze, name="freeze"),
+    path(D + "share/", views.share, name="share"),
+    path(D + "comments/new/", views.add_comment, name="add_comment"),
+    path(D + "redactions/new/", views.redact, name="redact"),
+    path(D + "versions/", views.versions, name="versions"),
+    path(D + "download/<str:file_format>/", views.download_draft, name="download_draft"),
+    path(
+        D + "versions/<int:version_id>/download/<str:file_format>/",
+        views.download_version,
+        name="download_version",
+    ),
+]
