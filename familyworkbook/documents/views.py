@@ -71,6 +71,42 @@ def documents(request: HttpRequest, family_id: int) -> HttpResponse:
     )
 
 
+def _subjects(request: HttpRequest, family: Family, doc_type: Any, form: Any) -> list | None:
+    """What each new document is about: [None] for the family; one per recipient for a
+    letter (subject: person); the chosen meeting or intervention. None (with a form error)
+    when there is nothing to write about."""
+    if doc_type.subject == "person":
+        from familyworkbook.documents.fillers.letters import recipients
+
+        people = recipients(request.user, family)
+        if not people:
+            form.add_error(
+                "type_key", _("No parent or person with parental responsibility is recorded")
+            )
+            return None
+        return people
+    if doc_type.subject in ("meeting", "intervention"):
+        if doc_type.subject == "meeting":
+            from familyworkbook.meetings.models import Meeting as Model
+        else:
+            from familyworkbook.workbook.models import Intervention as Model
+        record = (
+            Model.objects.filter(family=family, archived_at__isnull=True).order_by("-pk").first()
+            if not request.POST.get("subject_id")
+            else Model.objects.filter(
+                family=family, archived_at__isnull=True, pk=request.POST.get("subject_id")
+            ).first()
+        )
+        if record is None:
+            form.add_error(
+                "type_key",
+                _("There is no %(what)s recorded for this family") % {"what": doc_type.subject},
+            )
+            return None
+        return [record]
+    return [None]
+
+
 @login_required
 @require_http_methods(GET_POST)
 def new_document(request: HttpRequest, family_id: int) -> HttpResponse:
@@ -78,20 +114,33 @@ def new_document(request: HttpRequest, family_id: int) -> HttpResponse:
     form = forms.NewDocumentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            document = services.create_document(
-                family=family,
-                type_key=data["type_key"],
-                by=request.user,
-                window_start=data.get("window_start"),
-                window_end=data.get("window_end"),
-                event_on=data.get("event_on"),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Draft created from the record"))
-            return redirect(document.get_absolute_url())
+        doc_type = schemas.get(data["type_key"])
+        subjects = _subjects(request, family, doc_type, form)
+        if subjects is not None:
+            try:
+                created = [
+                    services.create_document(
+                        family=family,
+                        type_key=data["type_key"],
+                        by=request.user,
+                        window_start=data.get("window_start"),
+                        window_end=data.get("window_end"),
+                        event_on=data.get("event_on"),
+                        subject=subject,
+                    )
+                    for subject in subjects
+                ]
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                if len(created) > 1:
+                    messages.success(
+                        request,
+                        _("%(n)s drafts created, one for each recipient") % {"n": len(created)},
+                    )
+                    return redirect("documents:list", family.pk)
+                messages.success(request, _("Draft created from the record"))
+                return redirect(created[0].get_absolute_url())
     return render(request, "documents/new.html", {"family": family, "form": form})
 
 
