@@ -125,6 +125,7 @@ class Table:
     method: str
     chart: str = "bars"  # "bars" (grouped by row) or "lines" (one line per column over rows)
     series: list[int] = field(default_factory=list)  # columns drawn in the chart
+    drill: list[int] = field(default_factory=list)  # columns whose cells link to their cases
 
 
 def share(part: int, whole: int) -> float | None:

@@ -6,6 +6,7 @@ app_name = "insights"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("cases/", views.dashboard_cases, name="dashboard_cases"),
     path("workforce/", views.workforce_page, name="workforce"),
     path("costs/", views.costs_page, name="costs"),
     path("fidelity/", views.fidelity_page, name="fidelity"),

@@ -17,10 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from familyworkbook.access.disclosure import require_disclosure
 from familyworkbook.insights import (
     charts,
     costs,
     downloads,
+    drill,
     fidelity,
     selectors,
     services,
@@ -62,11 +64,12 @@ def _with_charts(tables: list[selectors.Table]) -> list[tuple[selectors.Table, A
 
 # Each page: its form, and a function from (user, cleaned form) to its context.
 def _dashboard(user: Any, form: Any) -> dict[str, Any]:
-    return {
-        "tables": selectors.dashboard(
-            user, form.chosen_scope, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-        )
-    }
+    tables = selectors.dashboard(
+        user, form.chosen_scope, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    )
+    for table in tables:
+        table.drill = drill.drillable(table.slug)
+    return {"tables": tables}
 
 
 def _workforce(user: Any, form: Any) -> dict[str, Any]:
@@ -136,6 +139,7 @@ def fidelity_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
+@require_disclosure("An insights table (download)", internal=True)
 def download(request: HttpRequest, page: str, slug: str, file_format: str) -> HttpResponse:
     if file_format not in ("csv", "xlsx") or page not in PAGES:
         raise Http404
@@ -191,6 +195,45 @@ def fidelity_behind(request: HttpRequest) -> HttpResponse:
         context["page_obj"] = page
         context["page_query"] = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     return render(request, "insights/fidelity_behind.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def dashboard_cases(request: HttpRequest) -> HttpResponse:
+    """The cases behind one figure of the KPI dashboard (a table, a column, a quarter)."""
+    form = ScopeForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request, "insights/dashboard.html", {"form": form, "tables": [], "page": "dashboard"}
+        )
+    quarters = selectors.quarters_between(
+        form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    )
+    try:
+        quarter = quarters[int(request.GET.get("row", ""))]
+        column = int(request.GET.get("column", ""))
+    except (ValueError, IndexError):
+        raise Http404 from None
+    scope = form.chosen_scope
+    found = drill.cases_behind(
+        scope.case_set(request.user), request.GET.get("table", ""), column, quarter
+    )
+    if found is None:
+        raise Http404
+    label, cases = found
+    page = Paginator(cases, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "insights/dashboard_cases.html",
+        {
+            "label": label,
+            "quarter": quarter,
+            "scope": scope,
+            "page_obj": page,
+            "query": form_query(form),
+            "page_query": urlencode({k: v for k, v in request.GET.items() if k != "page"}),
+        },
+    )
 
 
 # --- The training register and the clinical supervision log ----------------------------------
