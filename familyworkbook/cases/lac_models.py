@@ -179,17 +179,23 @@ class LookedAfterOutcome(RecordModel):
     sdq_reason = models.CharField(
         _("reason there is no SDQ score"), max_length=4, choices=SdqReason.choices, blank=True
     )
-    convicted = models.BooleanField(_("convicted or subject to a youth caution"), null=True)
-    health_check = models.BooleanField(_("annual health check up to date"), null=True)
-    immunisations = models.BooleanField(_("immunisations up to date"), null=True)
-    teeth_check = models.BooleanField(_("teeth checked by a dentist"), null=True)
-    health_assessment = models.BooleanField(_("health assessment up to date"), null=True)
-    substance_misuse = models.BooleanField(_("substance misuse problem identified"), null=True)
+    convicted = models.BooleanField(
+        _("convicted or subject to a youth caution"), null=True, blank=True
+    )
+    health_check = models.BooleanField(_("annual health check up to date"), null=True, blank=True)
+    immunisations = models.BooleanField(_("immunisations up to date"), null=True, blank=True)
+    teeth_check = models.BooleanField(_("teeth checked by a dentist"), null=True, blank=True)
+    health_assessment = models.BooleanField(
+        _("health assessment up to date"), null=True, blank=True
+    )
+    substance_misuse = models.BooleanField(
+        _("substance misuse problem identified"), null=True, blank=True
+    )
     intervention_received = models.BooleanField(
-        _("intervention for substance misuse received"), null=True
+        _("intervention for substance misuse received"), null=True, blank=True
     )
     intervention_offered = models.BooleanField(
-        _("intervention for substance misuse offered and refused"), null=True
+        _("intervention for substance misuse offered and refused"), null=True, blank=True
     )
 
     objects = ArchivableQuerySet.as_manager()
@@ -285,7 +291,9 @@ class AdoptionDecision(RecordModel):
     matched_on = models.DateField(
         _("date the child was matched with adopters"), null=True, blank=True
     )
-    with_foster_carers = models.BooleanField(_("adopted by their former foster carers"), null=True)
+    with_foster_carers = models.BooleanField(
+        _("adopted by their former foster carers"), null=True, blank=True
+    )
     number_of_adopters = models.PositiveSmallIntegerField(
         _("number of adopters"), null=True, blank=True
     )
