@@ -1,6 +1,6 @@
 from django.urls import path
 
-from familyworkbook.cases import event_views, views
+from familyworkbook.cases import event_views, lac_urls, views
 
 app_name = "cases"
 
@@ -50,3 +50,5 @@ urlpatterns = [
     ),
     path("person/<int:person_id>/visit/", event_views.record_visit, name="record_visit"),
 ]
+# A looked-after child's SSDA903 facts (reviews, outcomes, adoption, previous permanence...).
+urlpatterns += lac_urls.urlpatterns
