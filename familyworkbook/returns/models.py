@@ -52,3 +52,10 @@ class QualityIssue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.return_name} {self.rule}: {self.message}"
+
+    @property
+    def fix_url(self) -> str:
+        """The page that fixes it: the form for the missing fact, or the child's page."""
+        from familyworkbook.returns.problems import fix_url
+
+        return fix_url(self.rule, self.field, self.child_id)

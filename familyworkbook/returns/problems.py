@@ -24,11 +24,34 @@ class Problem:
 
     @property
     def fix_url(self) -> str:
-        return reverse("cases:person", args=[self.person_id]) if self.person_id else ""
+        return fix_url(self.rule, self.field, self.person_id)
 
     def __str__(self) -> str:
         who = self.child_ref or (f"person {self.person_id}" if self.person_id else "return")
         return f"{self.return_name} rule {self.rule}: {who}: {self.field}: {self.message}"
+
+
+# The page where a problem with this rule, or else this field, is fixed: a form that adds the missing fact, or the
+# child's list of looked-after facts at the right section (where each record has its change
+# link). Anything else is fixed on the child's page.
+FIXES: dict[str, tuple[str, str]] = {
+    "630": ("cases:lac_prevperm_add", ""),  # no previous permanence for a period of care
+    "outcomes (OC2)": ("cases:lac_oc2_add", ""),
+    "SDQ score": ("cases:lac_facts", "#oc2"),
+    "reason there is no SDQ score": ("cases:lac_facts", "#oc2"),
+    "previous permanence": ("cases:lac_facts", "#prevperm"),
+    "adoption decision": ("cases:lac_adoption_add", ""),
+    "adoption match": ("cases:lac_facts", "#adoption"),
+    "reason the social worker changed": ("cases:lac_facts", "#social-workers"),
+}
+
+
+def fix_url(rule: str, field: str, person_id: int | None) -> str:
+    """Where a worker fixes a problem with `field` (breaking `rule`) in this child's record."""
+    if not person_id:
+        return ""
+    name, anchor = FIXES.get(rule) or FIXES.get(field) or ("cases:person", "")
+    return reverse(name, args=[person_id]) + anchor
 
 
 class ExportRefusedError(Exception):

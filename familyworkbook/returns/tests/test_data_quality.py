@@ -139,3 +139,41 @@ def test_a_referral_still_being_assessed_needs_no_primary_need_yet(north, sam):
     Assessment.objects.filter(episode__child=first).update(authorised_on=dt.date(2025, 7, 10))
     during = quality.problems_today(YEAR, today=dt.date(2026, 2, 1))
     assert "8610" in {p.rule for p in during}
+
+
+def test_a_missing_looked_after_fact_links_to_the_form_that_records_it(
+    north, sam, client, signed_in
+):
+    from familyworkbook.cases.models import PreviousPermanence
+    from familyworkbook.returns.tests.scenarios import looked_after_family
+
+    family, _ = looked_after_family(north, sam)
+    _, newcomer = children_of(family)
+    PreviousPermanence.objects.all().update(archived_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    quality.refresh(YEAR)
+    issue = QualityIssue.objects.get(rule="630")
+    assert issue.fix_url == reverse("cases:lac_prevperm_add", args=[newcomer.pk])
+    html = signed_in(client, sam).get(reverse("returns:data_quality")).content.decode()
+    assert reverse("cases:lac_prevperm_add", args=[newcomer.pk]) in html
+    # The link leads to a form that records it.
+    form = client.get(issue.fix_url)
+    assert form.status_code == 200
+    assert "Looked after from 02/06/2025" in form.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("rule", "field", "page"),
+    [
+        ("191", "outcomes (OC2)", "cases:lac_oc2_add"),
+        ("186", "SDQ score", "cases:lac_facts"),
+        ("633", "previous permanence", "cases:lac_facts"),
+        ("551", "adoption decision", "cases:lac_adoption_add"),
+        ("SW13STG1", "reason the social worker changed", "cases:lac_facts"),
+        ("8610", "primary need", "cases:person"),
+    ],
+)
+def test_each_problem_points_at_the_page_that_fixes_it(rule, field, page):
+    from familyworkbook.returns.problems import Problem
+
+    problem = Problem("SSDA903", rule, field, "message", 7, "C7")
+    assert problem.fix_url.startswith(reverse(page, args=[7]))
