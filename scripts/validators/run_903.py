@@ -14,10 +14,11 @@ Semantics (STATUTORY-RETURNS.md section 3):
 - Every flagged row counts: the package has no error/query split.
 - A rule that throws counts as an error, except 231 and 233, which read columns that do not exist
   and so crash on every input.
-- SW12STG2 and 632 are not counted for a child who left care and came back within the file:
-  no set of social worker episodes can satisfy SW12STG2 for them (see `_re_entrants`), and 632
-  checks a previous permanence order against the wrong period of care (see KNOWN_DEFECTS).
-  These are printed as KNOWN DEFECT lines; --strict counts them.
+- SW12STG2 and 632 cannot pass for a child who left care and came back within the file (the
+  decision and its evidence: docs/decisions/ssda903-validator-defects.md). For such a child the
+  harness checks the rule as the DfE words it, period of care by period of care
+  (`_sw12_per_period`, `_632_per_period`): rows that pass that check are printed as KNOWN
+  DEFECT lines and not counted; rows that fail it too are counted. --strict counts them all.
 - Each CSV is recognised by its exact column set, not its name. A table with no CSV is treated as
   present but empty, as in a complete return (SSDA903_NO_FILL=1 leaves it out, so the rules that
   need it are skipped).
@@ -40,6 +41,93 @@ ALWAYS_CRASH = {"231", "233"}
 # order with the child's first episode in the file, not with the period of care it precedes,
 # so an SGO or adoption that ended an earlier period in the file always fails.
 KNOWN_DEFECTS = {"SW12STG2", "632"}
+DECISION = "docs/decisions/ssda903-validator-defects.md"
+
+
+def _day(value):  # type: ignore[no-untyped-def]
+    """dd/mm/yyyy as a date; None when blank or not a date."""
+    import datetime as dt
+
+    try:
+        day, month, year = str(value).strip().split("/")
+        return dt.date(int(year), int(month), int(day))
+    except (TypeError, ValueError):
+        return None
+
+
+def _latest_day(value):  # type: ignore[no-untyped-def]
+    """A DATE_PERM as the validator reads it: ZZ is the end of the month or year."""
+    import calendar
+    import datetime as dt
+
+    try:
+        day, month, year = str(value).strip().upper().split("/")
+        if month == "ZZ":
+            return dt.date(int(year), 12, 31)
+        last = calendar.monthrange(int(year), int(month))[1]
+        return dt.date(int(year), int(month), last if day == "ZZ" else int(day))
+    except (TypeError, ValueError):
+        return None
+
+
+def _periods(rows):  # type: ignore[no-untyped-def]
+    """A child's episodes as periods of care: [(start, end or None, starts, ends)] in order."""
+    periods = []
+    import datetime as dt
+
+    for _, row in sorted(rows.iterrows(), key=lambda pair: _day(pair[1]["DECOM"]) or dt.date.min):
+        start = _day(row["DECOM"])
+        if start is None:
+            continue
+        if row.get("RNE") == "S" or not periods:
+            periods.append([start, None, [], []])
+        period = periods[-1]
+        if row.get("RNE") == "S":
+            period[2].append(start)
+        rec = row.get("REC")
+        if isinstance(rec, str) and rec and rec != "X1":
+            period[1] = _day(row["DEC"])
+            period[3].append(period[1])
+    return periods
+
+
+def _sw12_per_period(child, episodes, sw_episodes) -> bool:  # type: ignore[no-untyped-def]
+    """SW12STG2 as the DfE words it, checked within each period of care of a re-entrant child:
+    every social worker episode of a period starts on or after the care started and on or
+    before it ended. Each social worker episode belongs to the latest period started by then."""
+    periods = _periods(episodes[episodes["CHILD"] == child])
+    if sw_episodes is None or not periods:
+        return True
+    for _, row in sw_episodes[sw_episodes["CHILD"] == child].iterrows():
+        start = _day(row["SW_DECOM"])
+        if start is None:
+            return False
+        period = [p for p in periods if p[0] <= start][-1:] or periods[:1]
+        begun, ended, starts, ends = period[0]
+        if any(start < s for s in starts) or any(e is not None and start > e for e in ends):
+            return False
+    return True
+
+
+def _632_per_period(child, episodes, prev_perm) -> bool:  # type: ignore[no-untyped-def]
+    """632 as the DfE words it: each previous permanence order is dated before the start of a
+    period of care in the file (the one it precedes), not necessarily the first."""
+    starts = [
+        _day(row["DECOM"])
+        for _, row in episodes[episodes["CHILD"] == child].iterrows()
+        if row.get("RNE") == "S"
+    ]
+    starts = [s for s in starts if s is not None]
+    if prev_perm is None:
+        return True
+    for _, row in prev_perm[prev_perm["CHILD"] == child].iterrows():
+        value = row.get("DATE_PERM")
+        if not isinstance(value, str) or not value.strip():
+            continue
+        latest = _latest_day(value)
+        if latest is None or not any(latest < s for s in starts):
+            return False
+    return True
 
 
 def _re_entrants(episodes) -> set[str]:  # type: ignore[no-untyped-def]
@@ -80,7 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ignore", default="", help="comma-separated rule codes not to count")
     parser.add_argument("--rules", help="comma-separated rule codes to run (default: all)")
     parser.add_argument(
-        "--strict", action="store_true", help="count SW12STG2 for children who came back into care"
+        "--strict",
+        action="store_true",
+        help="count SW12STG2 and 632 for children who came back into care (see " + DECISION + ")",
     )
     args = parser.parse_args(argv)
     if not args.year or not args.la:
@@ -142,7 +232,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"UNREADABLE: {type(error).__name__}: {error}")
         return 2
 
-    re_entrants = _re_entrants(validator.ds_results.get("Episodes"))
+    episodes = validator.ds_results.get("Episodes")
+    re_entrants = _re_entrants(episodes)
+    # A re-entrant child's rows are set aside only if the rule, read per period of care, passes.
+    set_aside = {
+        "SW12STG2": {
+            c
+            for c in re_entrants
+            if _sw12_per_period(c, episodes, validator.ds_results.get("SWEpisodes"))
+        },
+        "632": {
+            c
+            for c in re_entrants
+            if _632_per_period(c, episodes, validator.ds_results.get("PrevPerm"))
+        },
+    }
     errors: list[str] = []
     defects: list[str] = []
     for table, frame in validator.ds_results.items():
@@ -155,8 +259,11 @@ def main(argv: list[str] | None = None) -> int:
             message = getattr(registry.get(code), "message", "") or ""
             for _, row in frame[frame[column] == True].iterrows():  # noqa: E712 - pandas
                 child = row.get("CHILD", "?")
-                if code in KNOWN_DEFECTS and child in re_entrants and not args.strict:
-                    defects.append(f"{code} {table} {child}: child came back into care")
+                if code in KNOWN_DEFECTS and child in set_aside[code] and not args.strict:
+                    defects.append(
+                        f"{code} {table} {child}: child came back into care; passes the rule"
+                        " checked per period of care"
+                    )
                     continue
                 errors.append(f"{code} {table} {child}: {message}")
     crashed = [str(c) for c in validator.fails if str(c) not in ALWAYS_CRASH | ignored]
@@ -173,7 +280,10 @@ def main(argv: list[str] | None = None) -> int:
         f" {len(validator.fails)} crashed ({len(crashed)} counted)"
     )
     if defects:
-        print(f"KNOWN DEFECTS: {len(defects)} (SW12STG2, 632 for children who came back into care)")
+        print(
+            f"KNOWN DEFECTS: {len(defects)} not counted (SW12STG2, 632 for children who came back"
+            f" into care; decision: {DECISION}; --strict counts them)"
+        )
     print(f"ERRORS: {len(errors)}")
     return 1 if errors else 0
 

@@ -124,3 +124,50 @@ def test_rules_that_cannot_pass_for_a_child_back_in_care_are_known_defects(run_v
     strict = run_validator("903", folder, "--year", "2026", "--la", "E09000027", "--strict")
     assert "KNOWN DEFECT (not counted) 632 PrevPerm LAC003" in done.stdout
     assert set(error_codes(strict.stdout)) == {"SW12STG2", "632"}
+
+
+def _back_in_care(folder, *, second_sw_start: str, order_date: str) -> None:
+    """The sample with LAC003 back in care on 12/01/2026, as in the test above."""
+    shutil.copytree(SAMPLES / "ssda903_good", folder)
+    episodes = (
+        (folder / "episodes.csv")
+        .read_text()
+        .replace(
+            "LAC003,05/09/2024,S,V2,N4,U3,PR1,28/11/2025,E4A,,",
+            "LAC003,05/09/2024,S,V2,N4,U3,PR1,03/03/2025,X1,,TW1 3BZ,TW9 3DR,SC000001\n"
+            "LAC003,03/03/2025,L,C1,N4,U3,PR1,28/11/2025,E4A,,",
+        )
+    )
+    (folder / "episodes.csv").write_text(
+        episodes + "LAC003,12/01/2026,S,V2,N4,U3,PR1,,,,TW1 3BZ,TW9 3DR,SC000001\n"
+    )
+    sw = (folder / "sw_episodes.csv").read_text()
+    sw = sw.replace(
+        "LAC003,23/09/2008,SW00001,05/09/2024,,FCONTA",
+        "LAC003,23/09/2008,SW00001,05/09/2024,28/11/2025,FCONTA",
+    )
+    (folder / "sw_episodes.csv").write_text(
+        sw + f"LAC003,23/09/2008,SW00002,{second_sw_start},,FCONTA\n"
+    )
+    with (folder / "previous_permanence.csv").open("a") as handle:
+        handle.write(f"LAC003,23/09/2008,P2,318,{order_date}\n")
+
+
+def test_known_defects_are_set_aside_only_when_the_rule_passes_per_period_of_care(
+    run_validator, tmp_path
+):
+    """A social worker episode that starts between the two periods of care, and an order dated
+    after the child came back, are wrong however the rules are read: counted."""
+    good = tmp_path / "good"
+    _back_in_care(good, second_sw_start="12/01/2026", order_date="ZZ/11/2025")
+    done = run_validator("903", good, "--year", "2026", "--la", "E09000027")
+    assert error_count(done.stdout) == 0, done.stdout
+    assert "docs/decisions/ssda903-validator-defects.md" in done.stdout
+    assert "KNOWN DEFECT (not counted) SW12STG2 Episodes LAC003" in done.stdout
+    assert "KNOWN DEFECT (not counted) 632 PrevPerm LAC003" in done.stdout
+    wrong = tmp_path / "wrong"
+    _back_in_care(wrong, second_sw_start="05/01/2026", order_date="13/01/2026")
+    done = run_validator("903", wrong, "--year", "2026", "--la", "E09000027")
+    codes = set(error_codes(done.stdout))
+    assert {"SW12STG2", "632"} <= codes, done.stdout
+    assert "KNOWN DEFECT" not in done.stdout
