@@ -11,9 +11,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('access', '0003_registration_rule'),
+        ('access', '0002_rules_and_groups'),
         ('cases', '0004_return_code_labels'),
-        ('people', '0004_registration'),
+        ('people', '0003_relationship_unique_while_current'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
