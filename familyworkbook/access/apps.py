@@ -13,6 +13,7 @@ class AccessConfig(AppConfig):
         scoping.register("people.family", policy.families)
         scoping.register("people.person", policy.people)
         scoping.register("people.address", policy.addresses)
+        scoping.register("people.registration", policy.protected_rows)
         scoping.register("cases.case", policy.cases)
         scoping.register_check(policy.NOTICE_PROTECTED, policy.may_be_told_of_protected)
         scoping.register_check(policy.SEE_WHO_HAS_SEEN, policy.may_see_who_has_seen)

@@ -55,6 +55,7 @@ class SharingForm(GovukModelForm):
             "lawful_basis",
             "consent",
             "agreement",
+            "override_reason",
             "decided_on",
         ]
         widgets = {
@@ -73,6 +74,7 @@ class SharingForm(GovukModelForm):
             "lawful_basis": _("Lawful basis"),
             "consent": _("Consent relied on (if the basis is consent)"),
             "agreement": _("Information-sharing agreement (if the basis is an agreement)"),
+            "override_reason": _("Why it is shared without consent (if no consent is relied on)"),
         }
         error_messages = {
             "decision": {"required": _("Select whether you shared or decided not to share")},
@@ -124,3 +126,61 @@ class AuditSearchForm(GovukForm):
         required=False,
         choices=[("", _("Anything")), *Verb.choices],
     )
+
+
+class DisclosureForm(GovukModelForm):
+    """R6: the disclosure record an export, print or download needs before it is served."""
+
+    class Meta:
+        model = SharingRecord
+        fields = [
+            "recipient",
+            "organisation",
+            "person",
+            "purpose",
+            "lawful_basis",
+            "consent",
+            "agreement",
+            "override_reason",
+        ]
+        widgets = {
+            "lawful_basis": forms.RadioSelect,
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "override_reason": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "recipient": _("Who will receive it (name and role)"),
+            "organisation": _("Their organisation (optional)"),
+            "person": _("Who is it mainly about? (optional)"),
+            "purpose": _("Why are you sharing it?"),
+            "lawful_basis": _("Lawful basis"),
+            "consent": _("Consent relied on (if the basis is consent)"),
+            "agreement": _("Information-sharing agreement (if the basis is an agreement)"),
+            "override_reason": _("Why it is shared without consent (if no consent is relied on)"),
+        }
+        error_messages = {
+            "recipient": {"required": _("Enter who will receive it")},
+            "purpose": {"required": _("Enter why you are sharing it")},
+            "lawful_basis": {"required": _("Select the lawful basis")},
+        }
+
+    def __init__(self, *args: Any, people: QuerySet[Person], internal: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lawful_basis"].choices = LawfulBasis.choices
+        self.fields["person"].queryset = people
+        self.fields["consent"].queryset = Consent.objects.filter(
+            person__in=people, archived_at__isnull=True, withdrawn_on__isnull=True
+        )
+        self.fields["agreement"].queryset = SharingAgreement.objects.filter(
+            archived_at__isnull=True
+        )
+        if internal:
+            for name in ("person", "consent", "agreement"):
+                del self.fields[name]
+            self.fields["recipient"].label = _("Who will use it (name and role)")
+            self.fields["override_reason"].label = _(
+                "Why it is used without the consent of the people in it"
+            )
+            self.fields["override_reason"].help_text = _(
+                "For example: management information for supervision, kept inside the council"
+            )

@@ -266,9 +266,17 @@ class LawfulBasis(models.TextChoices):
 
 
 class SharingRecord(RecordModel):
-    """One decision to share or not to share: who, what, to whom, why and on what basis."""
+    """One decision to share or not to share: who, what, to whom, why and on what basis.
 
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+")
+    Who is `created_by`. A disclosure (decision "shared") is complete only with what, to
+    whom, why, a lawful basis, and the consent relied on or the reason for sharing without
+    it: the database refuses anything less (R6). An export or print of no one family (a
+    management CSV) has no family and is marked internal.
+    """
+
+    family = models.ForeignKey(
+        Family, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     person = models.ForeignKey(
         Person,
         on_delete=models.PROTECT,
@@ -297,9 +305,36 @@ class SharingRecord(RecordModel):
         SharingAgreement, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     decided_on = models.DateField(_("date of the decision"))
+    override_reason = models.TextField(
+        _("why it is shared without consent"),
+        blank=True,
+        help_text=_("Needed when no consent is relied on, e.g. a child's safety comes first"),
+    )
+    path = models.CharField(_("page or file disclosed"), max_length=500, blank=True)
+    internal = models.BooleanField(_("internal use only"), default=False)
 
     class Meta:
         ordering = ["-decided_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision="not_shared")
+                | (
+                    ~Q(what="")
+                    & ~Q(recipient="")
+                    & ~Q(purpose="")
+                    & ~Q(lawful_basis="")
+                    & (Q(consent__isnull=False) | ~Q(override_reason=""))
+                ),
+                name="sharing_record_complete",
+                violation_error_message=_(
+                    "A disclosure needs what, to whom, why, a lawful basis, and the consent or the reason for sharing without it"
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(family__isnull=False) | Q(internal=True),
+                name="sharing_record_family_unless_internal",
+            ),
+        ]
         verbose_name = _("sharing decision")
         verbose_name_plural = _("sharing log")
 

@@ -244,6 +244,12 @@ BASELINE_RULES = (
         fields=["line_1", "line_2", "town", "postcode"],
         description="A survivor's safe address or a hidden child's location",
     ),
+    ProtectionRule(
+        model_label="people.registration",
+        flag_field="hidden",
+        fields=["name", "code"],
+        description="A hidden child's school or GP practice",
+    ),
 )
 
 
@@ -315,15 +321,22 @@ def may_see_protected_of(user: User, person: Person) -> bool:
     return protected_grants(user).filter(person=person).exists()
 
 
-def addresses(queryset: QuerySet[Address], user: User) -> QuerySet[Address]:
+def protected_rows(queryset: QuerySet, user: User) -> QuerySet:
+    """Rows about a person (an address, a school, a GP practice) of people the user may see,
+    leaving out rows whose protection flag is set unless the user holds a "protected" grant
+    for that person; a perpetrator worker never sees them. Left out, not masked."""
     queryset = queryset.filter(person__in=Person.objects.visible_to(user).values("pk"))
-    protected = _protected_row_q(Address)
+    protected = _protected_row_q(queryset.model)
     if protected is None:
         return queryset
     if actor_of(user).is_perpetrator_worker:
         return queryset.exclude(protected)
     granted = Q(person__in=protected_grants(user).values("person_id"))
     return queryset.filter(~protected | granted)
+
+
+def addresses(queryset: QuerySet[Address], user: User) -> QuerySet[Address]:
+    return protected_rows(queryset, user)
 
 
 def is_restricted(person: Person) -> bool:

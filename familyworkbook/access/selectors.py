@@ -19,7 +19,14 @@ from familyworkbook.cases.models import (
     PreProceedings,
     Visit,
 )
-from familyworkbook.people.models import Address, Family, FamilyMembership, Person, Relationship
+from familyworkbook.people.models import (
+    Address,
+    Family,
+    FamilyMembership,
+    Person,
+    Registration,
+    Relationship,
+)
 from familyworkbook.teams.models import Team, User
 
 AUDIT_PAGE = 100
@@ -120,6 +127,16 @@ def subject_access_draft(person: Person) -> SubjectAccessDraft:
             [
                 Item(str(a), _fields(a, ["kind", "from_date", "to_date"]))
                 for a in Address.objects.filter(person=person, archived_at__isnull=True)
+            ],
+        )
+    )
+    draft.sections.append(
+        (
+            "Schools and GP practices",
+            [
+                # A hidden child's school or GP is flagged for review before release.
+                Item(str(r), _fields(r, ["kind", "from_date", "to_date"]), third_party=r.hidden)
+                for r in Registration.objects.filter(person=person, archived_at__isnull=True)
             ],
         )
     )

@@ -92,6 +92,7 @@ def grant_access(
 def record_sharing(*, family: Family, by: User, **fields: Any) -> SharingRecord:
     """One decision to share or not: who (by), what, to whom, why, lawful basis or consent."""
     record = SharingRecord(family=family, **fields)
+    _check_complete(record)
     if record.lawful_basis == LawfulBasis.CONSENT and record.consent_id is None:
         raise ValidationError({"consent": _("Select the consent this sharing relies on")})
     if record.lawful_basis == LawfulBasis.AGREEMENT and record.agreement_id is None:
@@ -106,5 +107,64 @@ def record_sharing(*, family: Family, by: User, **fields: Any) -> SharingRecord:
         target=family,
         label=str(family),
         data={"sharing_record": record.pk, "changes": audit.changes({}, record)},
+    )
+    return record
+
+
+def _check_complete(record: SharingRecord) -> None:
+    """R6: a disclosure relies on a consent or says why it is shared without one."""
+    if (
+        record.decision == Decision.SHARED
+        and record.consent_id is None
+        and not (record.override_reason or "").strip()
+    ):
+        raise ValidationError(
+            {
+                "override_reason": _(
+                    "Select the consent relied on, or explain why it is shared without consent"
+                )
+            }
+        )
+
+
+@transaction.atomic
+def record_disclosure(
+    *,
+    by: User,
+    path: str,
+    what: str,
+    family: Family | None,
+    internal: bool,
+    **fields: Any,
+) -> SharingRecord:
+    """The disclosure record an export, print or download needs (R6), and its audit row."""
+    record = SharingRecord(
+        family=family,
+        decision=Decision.SHARED,
+        what=what,
+        path=path[:500],
+        internal=internal,
+        decided_on=timezone.localdate(),
+        **fields,
+    )
+    _check_complete(record)
+    if record.lawful_basis == LawfulBasis.CONSENT and record.consent_id is None:
+        raise ValidationError({"consent": _("Select the consent this sharing relies on")})
+    if record.lawful_basis == LawfulBasis.AGREEMENT and record.agreement_id is None:
+        raise ValidationError({"agreement": _("Select the information-sharing agreement")})
+    record.full_clean()
+    record.stamp(by)
+    record.save()
+    audit.record(
+        actor=by,
+        verb=audit.Verb.SHARED,
+        target=family if family is not None else record,
+        label=str(family) if family is not None else "Internal disclosure",
+        data={
+            "sharing_record": record.pk,
+            "path": record.path,
+            "internal": internal,
+            "changes": audit.changes({}, record),
+        },
     )
     return record

@@ -11,6 +11,7 @@ urlpatterns = [
     path("family/<int:family_id>/sharing/add/", views.record_sharing, name="record_sharing"),
     path("audit/", views.audit_search, name="audit_search"),
     path("person/<int:person_id>/subject-access/", views.subject_access, name="subject_access"),
+    path("disclose/", views.disclose, name="disclose"),
     path("emergency/", views.break_glass, name="break_glass"),
     path("emergency/review/", views.break_glass_review, name="break_glass_review"),
     path("emergency/<int:glass_id>/reviewed/", views.mark_reviewed, name="mark_reviewed"),

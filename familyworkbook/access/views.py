@@ -17,8 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from familyworkbook import audit
-from familyworkbook.access import policy, records, selectors, services
-from familyworkbook.access.forms import AuditSearchForm, BreakGlassForm, SharingForm
+from familyworkbook.access import disclosure, policy, records, selectors, services
+from familyworkbook.access.forms import (
+    AuditSearchForm,
+    BreakGlassForm,
+    DisclosureForm,
+    SharingForm,
+)
 from familyworkbook.access.models import SharingRecord
 from familyworkbook.cases.formflow import add_service_errors
 from familyworkbook.core import scoping
@@ -171,3 +176,48 @@ def mark_reviewed(request: HttpRequest, glass_id: int) -> HttpResponse:
         services.review_break_glass(glass, by=request.user)
         messages.success(request, _("Marked as reviewed"))
     return redirect(reverse("access:break_glass_review"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def disclose(request: HttpRequest) -> HttpResponse:
+    """R6: the disclosure record for an export, print or download, then back to the file."""
+    token = request.POST.get("t") or request.GET.get("t", "")
+    data = disclosure.read_token(request, token) if token else None
+    if data is None:
+        return render(request, "access/disclose_expired.html", status=400)
+    family = None
+    if data["family"] is not None:
+        family = records.get_family_for(request.user, data["family"], request=request)
+    people = (
+        Person.objects.visible_to(request.user).filter(
+            memberships__family=family, memberships__archived_at__isnull=True
+        )
+        if family is not None
+        else Person.objects.none()
+    ).distinct()
+    form = DisclosureForm(
+        request.POST if request.method == "POST" else None,
+        people=people,
+        internal=data["internal"],
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        try:
+            record = services.record_disclosure(
+                by=request.user,
+                path=data["path"],
+                what=data["what"],
+                family=family,
+                internal=data["internal"],
+                **fields,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect(disclosure.with_disclosure(data["path"], record))
+    return render(
+        request,
+        "access/disclose.html",
+        {"form": form, "family": family, "what": data["what"], "token": token, "data": data},
+    )

@@ -49,6 +49,7 @@ from familyworkbook.people.models import (
     FamilyMembership,
     Person,
     PersonKind,
+    Registration,
     Relationship,
 )
 from familyworkbook.teams.models import Post, Team, User, Worker
@@ -350,6 +351,9 @@ class PersonPage:
     # True when a current protected address is held that this user may not see, and the
     # policy lets them be told so (never a perpetrator worker).
     protected_address_withheld: bool = False
+    # Current schools and GP practices; a hidden child's only with a grant (like an address).
+    registrations: list[Registration] = field(default_factory=list)
+    protected_registration_withheld: bool = False
 
     @property
     def is_child(self) -> bool:
@@ -409,6 +413,16 @@ def person_page(user: User, person: Person) -> PersonPage:
             Address.objects.ongoing()
             .filter(person=person, protected=True)
             .exclude(pk__in=[a.pk for a in page.addresses])
+            .exists()
+        )
+    page.registrations = list(
+        Registration.objects.visible_to(user).filter(person=person, to_date__isnull=True)
+    )
+    if scoping.allows(user, "told_of_protected_details"):
+        page.protected_registration_withheld = (
+            Registration.objects.ongoing()
+            .filter(person=person, hidden=True)
+            .exclude(pk__in=[r.pk for r in page.registrations])
             .exists()
         )
     if not page.is_child:

@@ -18,6 +18,7 @@ from familyworkbook.people.models import (
     Family,
     FamilyMembership,
     Person,
+    Registration,
     Relationship,
 )
 
@@ -60,6 +61,14 @@ class PersonAdmin(RecordAdmin):
     list_filter = ("kind", "sex", "ethnicity", "interpreter_needed")
     search_fields = ("first_name", "last_name", "known_as", "upn", "nhs_number", "la_child_id")
     date_hierarchy = "date_of_birth"
+
+
+@admin.register(Registration)
+class RegistrationAdmin(RecordAdmin):
+    list_display = ("person", "kind", "name", "code", "from_date", "to_date", "hidden")
+    list_filter = ("kind", "hidden")
+    search_fields = ("name", "code", "person__last_name", "person__first_name")
+    raw_id_fields = ("person",)
 
 
 @admin.register(Address)

@@ -27,6 +27,8 @@ from familyworkbook.people.models import (
     MembershipKind,
     Person,
     PersonKind,
+    Registration,
+    RegistrationKind,
     RelationshipKind,
     normalise_postcode,
 )
@@ -381,4 +383,35 @@ class AddressForm(GovukModelForm):
         from_date: dt.date = self.cleaned_data["from_date"]
         if from_date > _today():
             raise forms.ValidationError(_("The date they moved in must be today or in the past"))
+        return from_date
+
+
+class RegistrationForm(GovukModelForm):
+    class Meta:
+        model = Registration
+        fields = ["kind", "name", "code", "from_date", "hidden"]
+        widgets = {"kind": forms.RadioSelect}
+        labels = {
+            "kind": _("Is it a school or a GP practice?"),
+            "name": _("Name of the school or practice"),
+            "code": _("URN or ODS code (optional)"),
+            "hidden": _("The child is hidden: protect this school or GP practice"),
+        }
+        error_messages = {
+            "kind": {"required": _("Select whether it is a school or a GP practice")},
+            "name": {"required": _("Enter the name of the school or practice")},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = RegistrationKind.choices
+        self.fields["code"].widget.attrs["class"] = "govuk-input--width-10"
+        self.fields["from_date"] = _date_field(
+            _("Date it started"), required=True, required_message=_("Enter the date it started")
+        )
+
+    def clean_from_date(self) -> dt.date:
+        from_date: dt.date = self.cleaned_data["from_date"]
+        if from_date > _today():
+            raise forms.ValidationError(_("The date it started must be today or in the past"))
         return from_date

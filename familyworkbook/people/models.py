@@ -321,6 +321,77 @@ class Address(RecordModel):
             self.postcode = normalise_postcode(self.postcode)
 
 
+class RegistrationKind(models.TextChoices):
+    SCHOOL = "school", _("School")
+    GP = "gp", _("GP practice")
+
+
+URN_RE = re.compile(r"^\d{6}$")
+ODS_PRACTICE_RE = re.compile(r"^[A-Z]\d{5}$")
+
+
+class RegistrationQuerySet(ArchivableQuerySet):
+    def visible_to(self, user) -> RegistrationQuerySet:  # type: ignore[no-untyped-def]
+        """Schools and GP practices of people this user may see; a hidden child's only with a grant."""
+        return scoping.scope(self.filter(archived_at__isnull=True), user)
+
+    def ongoing(self) -> RegistrationQuerySet:
+        return self.filter(archived_at__isnull=True, to_date__isnull=True)
+
+
+class Registration(RecordModel):
+    """A person's school or GP practice. For a hidden child (`hidden`), the name and code are
+    protected fields: the access policy leaves the row out for anyone without a grant, and
+    never shows it to a domestic abuse perpetrator worker (rules held in access.ProtectionRule)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="registrations")
+    kind = models.CharField(_("kind"), max_length=10, choices=RegistrationKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(
+        _("URN or ODS code"),
+        max_length=10,
+        blank=True,
+        help_text=_("A school's 6-digit URN or a GP practice's ODS code, like A81001"),
+    )
+    from_date = models.DateField(_("from"))
+    to_date = models.DateField(_("until"), null=True, blank=True)
+    hidden = models.BooleanField(
+        _("hidden child"),
+        default=False,
+        help_text=_(
+            "The child is hidden from someone: this school or GP is shown only to those with an explicit grant."
+        ),
+    )
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "-from_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(to_date__isnull=True) | Q(to_date__gte=models.F("from_date")),
+                name="registration_dates_ordered",
+            )
+        ]
+        verbose_name = _("school or GP practice")
+        verbose_name_plural = _("schools and GP practices")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})" if self.code else self.name
+
+    def clean(self) -> None:
+        self.code = "".join((self.code or "").split()).upper()
+        if self.code:
+            pattern = URN_RE if self.kind == RegistrationKind.SCHOOL else ODS_PRACTICE_RE
+            if not pattern.match(self.code):
+                message = (
+                    _("Enter the school's URN as 6 digits, like 110123")
+                    if self.kind == RegistrationKind.SCHOOL
+                    else _("Enter the practice's ODS code as a letter and 5 digits, like A81001")
+                )
+                raise ValidationError({"code": message})
+
+
 class FamilyQuerySet(ArchivableQuerySet):
     def visible_to(self, user) -> FamilyQuerySet:  # type: ignore[no-untyped-def]
         """Families this user may see: the access policy decides (`core.scoping`, `access.policy`)."""

@@ -28,6 +28,7 @@ from familyworkbook.people.models import (
     MembershipKind,
     Person,
     PersonKind,
+    Registration,
     Relationship,
     RelationshipKind,
 )
@@ -336,3 +337,44 @@ def end_address(address: Address, *, by: Any, on: dt.date) -> Address:
     address.save_checked(by=by, expected_version=address.version)
     _audit_changed(before, address, by=by)
     return address
+
+
+@transaction.atomic
+def add_registration(
+    person: Person,
+    *,
+    by: Any,
+    kind: str,
+    name: str,
+    code: str,
+    from_date: dt.date,
+    hidden: bool,
+) -> Registration:
+    """Record a person's school or GP practice. A new one of the same kind ends the current
+    one the day before; a hidden child's name and code stay out of the audit detail."""
+    previous = list(
+        Registration.objects.ongoing().select_for_update().filter(person=person, kind=kind)
+    )
+    for old in previous:
+        if old.from_date >= from_date:
+            raise ValidationError(
+                {
+                    "from_date": _(
+                        "The start date must be after %(date)s, when the current one began"
+                    )
+                    % {"date": date_format(old.from_date, "j F Y")}
+                }
+            )
+    for old in previous:
+        before = audit.snapshot(old)
+        old.to_date = from_date - dt.timedelta(days=1)
+        old.save_checked(by=by, expected_version=old.version)
+        _audit_changed(before, old, by=by)
+    registration = Registration(
+        person=person, kind=kind, name=name, code=code, from_date=from_date, hidden=hidden
+    )
+    registration.full_clean()
+    registration.stamp(by)
+    registration.save()
+    _audit_created(registration, by=by)
+    return registration

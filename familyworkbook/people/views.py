@@ -32,6 +32,7 @@ from familyworkbook.people.forms import (
     FamilyForm,
     MembershipForm,
     PersonForm,
+    RegistrationForm,
     RelationshipForm,
     SearchForm,
     people_in_families_of,
@@ -439,3 +440,20 @@ def end_address(request: HttpRequest, address_id: int) -> HttpResponse:
         % {"name": address.person.full_name, "address": address},
         button=_("End address"),
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_registration(request: HttpRequest, person_id: int) -> HttpResponse:
+    """A person's school or GP practice; for a hidden child, protected like a safe address."""
+    person = scoping.get_for(request.user, Person.objects.visible_to(request.user), person_id)
+    form = RegistrationForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_registration(person, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _show_service_error(form, error)
+        else:
+            messages.success(request, _("School or GP practice added"))
+            return redirect(person)
+    return render(request, "people/registration_form.html", {"form": form, "person": person})

@@ -16,6 +16,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
+from familyworkbook.access.tests.disclosing import disclose_and_fetch, is_disclosure_step
 from familyworkbook.access.tests.test_url_matrix import (
     COUNCIL_PERSONA,
     PUBLIC,
@@ -53,11 +54,16 @@ def crawl(client, world) -> tuple[int, list[str]]:
             url = url_for(pattern, records_set, world)
             response = client.get(url)
             count += 1
-            if response.status_code >= 500:
-                problems.append(f"{url}: {response.status_code}")
-            found = leaks(response)
-            if found:
-                problems.append(f"{url}: {found}")
+            responses = [response]
+            if is_disclosure_step(response):
+                # An export or print: record the disclosure, then check the file itself.
+                responses.extend(disclose_and_fetch(client, response))
+            for each in responses:
+                if each.status_code >= 500:
+                    problems.append(f"{url}: {each.status_code}")
+                found = leaks(each)
+                if found:
+                    problems.append(f"{url}: {found}")
             if not pattern.kwargs:
                 break
     return count, problems
@@ -140,3 +146,31 @@ def test_the_admin_shows_no_safe_address_without_a_grant(db, signed_in):
     absent = client.get(changelist, {"q": "ZZ8 8ZZ"}).context["cl"]
     assert found.result_count == absent.result_count == 0
     assert found.full_result_count == absent.full_result_count
+
+
+def test_the_hidden_childs_school_and_gp_reach_a_grant_holder_so_the_test_can_fail(db, signed_in):
+    from familyworkbook.access.models import AccessGrant
+    from familyworkbook.access.tests.world import CANARY_GP, CANARY_SCHOOL
+
+    world = build_world()
+    dana = builders.worker("dana", role=Role.SOCIAL_WORKER, teams=[world.north])
+    url = reverse("cases:person", args=[world.ava.child.pk])
+    html = signed_in(Client(), dana).get(url).content.decode()
+    assert CANARY_SCHOOL not in html and "Protected school or GP – not shown" in html
+    AccessGrant.objects.create(
+        user=dana.user, person=world.ava.child, kind="protected", reason="Education plan"
+    )
+    html = signed_in(Client(), dana).get(url).content.decode()
+    assert CANARY_SCHOOL in html and CANARY_GP in html
+
+
+def test_the_health_detail_reaches_its_author_so_the_test_can_fail(db, signed_in):
+    from familyworkbook.access.tests.world import CANARY_HEALTH
+    from familyworkbook.workbook.models import Entry
+
+    world = build_world()
+    entry = Entry.objects.get(confidential_detail=CANARY_HEALTH)
+    url = reverse("workbook:entry", args=[world.family.pk, entry.pk])
+    assert CANARY_HEALTH in signed_in(Client(), entry.author).get(url).content.decode()
+    html = signed_in(Client(), world.lead).get(url).content.decode()
+    assert CANARY_HEALTH not in html and "Engaging well" in html

@@ -29,13 +29,29 @@ from familyworkbook.cases.models import (
     Visit,
 )
 from familyworkbook.demo import builders
-from familyworkbook.people.models import Address, FamilyMembership, Relationship
+from familyworkbook.people.models import Address, FamilyMembership, Registration, Relationship
 
 CANARY_LINE = "7 Canary Wharf Refuge Lane"
 CANARY_TOWN = "Canarytown"
 CANARY_POSTCODE = "ZZ9 9ZZ"
+# Ava is a hidden child: her school and GP practice are protected (rule people.registration).
+CANARY_SCHOOL = "Canaryfield Hidden Primary"
+CANARY_URN = "987654"
+CANARY_GP = "Canarybrook Hidden Surgery"
+CANARY_ODS = "Z99876"
+# A substance misuse worker's health-confidential detail: only its author reads it.
+CANARY_HEALTH = "Canarystrand hair test positive"
+# (The 6-digit URN alone could turn up by chance in a token, so it is not a canary itself.)
 # Long enough never to turn up by chance in a CSRF token or a session id.
-CANARIES = (CANARY_LINE, CANARY_TOWN, CANARY_POSTCODE, "Canary Wharf Refuge")
+CANARIES = (
+    CANARY_LINE,
+    CANARY_TOWN,
+    CANARY_POSTCODE,
+    "Canary Wharf Refuge",
+    CANARY_SCHOOL,
+    CANARY_GP,
+    CANARY_ODS,
+)
 
 
 @dataclass
@@ -119,6 +135,28 @@ def _child_records(child: Any, case: Any, lead: Any) -> ChildRecords:
     )
 
 
+def _health_entry(family: Any, team: Any) -> None:
+    """A specialist's entry whose confidential detail holds the health canary (the team sees
+    only the shared summary)."""
+    from familyworkbook.teams.models import Role
+    from familyworkbook.workbook.models import Entry
+
+    ray = builders.worker("ray-specialist", role=Role.SUBSTANCE_MISUSE_WORKER, teams=[team])
+    Entry.objects.create(
+        family=family,
+        author=ray,
+        chapter="substance_misuse",
+        happened_on=dt.date(2025, 9, 6),
+        kind="session",
+        what_happened="Session at the recovery service.",
+        meaning_for_child="Ava's parent is engaging.",
+        what_happens_next="Another session next week.",
+        shared_summary="Engaging well; testing continues.",
+        confidential_detail=CANARY_HEALTH,
+        created_by=ray.user,
+    )
+
+
 def build_world() -> World:
     from django.utils import timezone
 
@@ -145,8 +183,25 @@ def build_world() -> World:
         protected=True,
     )
     ava = _child_records(ava_person, case, lead)
+    Registration.objects.create(
+        person=ava_person,
+        kind="school",
+        name=CANARY_SCHOOL,
+        code=CANARY_URN,
+        from_date=dt.date(2025, 6, 2),
+        hidden=True,
+    )
+    Registration.objects.create(
+        person=ava_person,
+        kind="gp",
+        name=CANARY_GP,
+        code=CANARY_ODS,
+        from_date=dt.date(2025, 6, 2),
+        hidden=True,
+    )
     leo = _child_records(leo_person, case, lead)
     RecordRestriction.objects.create(person=leo_person, reason="Matrix: restricted child")
+    _health_entry(family, north)
     outsider = builders.worker("outsider", role=Role.SOCIAL_WORKER, teams=[south])
     glass = BreakGlass.objects.create(
         user=outsider.user,
