@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from familyworkbook import audit
+from familyworkbook.access.disclosure import require_disclosure
 from familyworkbook.access.records import get_family_for
 from familyworkbook.cases.formflow import add_service_errors, stale_message
 from familyworkbook.core.models import StaleEditError
@@ -394,6 +395,7 @@ def _file(data: bytes, file_format: str, name: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
+@require_disclosure("A document draft (download)")
 def download_draft(
     request: HttpRequest, family_id: int, document_id: int, file_format: str
 ) -> HttpResponse:
@@ -412,6 +414,7 @@ def download_draft(
 
 @login_required
 @require_http_methods(["GET"])
+@require_disclosure("A document version (download)")
 def download_version(
     request: HttpRequest, family_id: int, document_id: int, version_id: int, file_format: str
 ) -> HttpResponse:
