@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from familyworkbook import audit
+from familyworkbook.access.disclosure import require_disclosure
 from familyworkbook.cases.formflow import form_page
 from familyworkbook.cases.models import Case
 from familyworkbook.cases.selectors import get_team_for
@@ -190,6 +191,7 @@ def team(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
+@require_disclosure("A team's outcome measures (CSV)", internal=True)
 def team_csv(request: HttpRequest, team_id: int) -> HttpResponse:
     the_team = get_team_for(request.user, team_id)
     records = selectors.export_queryset(request.user, team=the_team)
