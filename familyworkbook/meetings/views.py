@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from familyworkbook import audit
+from familyworkbook.access.disclosure import require_disclosure
 from familyworkbook.access.records import get_family_for
 from familyworkbook.cases.formflow import add_service_errors, form_page, stale_message
 from familyworkbook.cases.models import Case
@@ -44,6 +45,11 @@ def meeting_for(request: HttpRequest, meeting_id: int) -> Meeting:
         request=request,
     )
     return meeting
+
+
+def _meeting_family(request, meeting_id: int):  # type: ignore[no-untyped-def]
+    """The family a meeting is about (for its disclosure record), or None."""
+    return Meeting.objects.filter(pk=meeting_id).values_list("family_id", flat=True).first()
 
 
 @login_required
@@ -183,6 +189,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
+@require_disclosure("A meeting record (print)", family_of=_meeting_family)
 def print_meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     m = meeting_for(request, meeting_id)
     audit.record(actor=request.user, verb=audit.Verb.PRINTED, target=m, label="Meeting record")
@@ -195,6 +202,7 @@ def print_meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
+@require_disclosure("A meeting invitation (calendar file)", family_of=_meeting_family)
 def ics(request: HttpRequest, meeting_id: int) -> HttpResponse:
     m = meeting_for(request, meeting_id)
     audit.record(
@@ -415,6 +423,7 @@ def supervision_frequency(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
+@require_disclosure("Supervision frequency (CSV)", internal=True)
 def supervision_frequency_csv(request: HttpRequest) -> HttpResponse:
     form, report = _frequency(request)
     if report is None:
