@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from familyworkbook import audit
+from familyworkbook.access.disclosure import require_disclosure
 from familyworkbook.access.records import get_family_for
 from familyworkbook.cases.formflow import add_service_errors, form_page, stale_message
 from familyworkbook.core.models import StaleEditError
@@ -276,6 +277,7 @@ def chronology(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
+@require_disclosure("The family's chronology (print)")
 def chronology_print(request: HttpRequest, family_id: int) -> HttpResponse:
     family = family_for(request, family_id)
     context = _chronology_context(request, family)
