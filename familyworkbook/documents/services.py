@@ -9,12 +9,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from familyworkbook import audit
 from familyworkbook.access import services as access_services
-from familyworkbook.access.models import Decision, LawfulBasis
+from familyworkbook.access.models import Decision, LawfulBasis, SharingRecord
 from familyworkbook.core.models import StaleEditError
 from familyworkbook.documents import engine, schemas
 from familyworkbook.documents.models import (
@@ -174,7 +175,15 @@ def freeze(
         FreezeReason.SHARED: Status.SHARED,
         FreezeReason.SIGNED: Status.SIGNED,
     }[reason]
-    document.save_checked(by=by, expected_version=None)
+    # A status change, not an edit of what someone opened: no stale check, but the version
+    # moves on so an edit opened before the freeze is refused.
+    Document.objects.filter(pk=document.pk).update(
+        status=document.status,
+        version=F("version") + 1,
+        modified_at=timezone.now(),
+        modified_by=by,
+    )
+    document.refresh_from_db(fields=["version", "modified_at", "modified_by"])
     audit.record(
         actor=by,
         verb=audit.Verb.APPROVED if reason == FreezeReason.SIGNED else audit.Verb.EXPORTED,
@@ -229,6 +238,14 @@ def share(
     )
     version = freeze(document=document, reason=FreezeReason.SHARED, by=by, reader=reader)
     recipient = reader.description
+    extra: dict[str, Any] = {}
+    fields = {f.name for f in SharingRecord._meta.get_fields()}
+    if "override_reason" in fields:
+        # Sharing a report with the family is a public task, not a consent decision: the
+        # reason is the lawful basis and the purpose.
+        extra["override_reason"] = f"{LawfulBasis(lawful_basis).label}: {purpose.strip()}"
+    if "path" in fields:
+        extra["path"] = document.get_absolute_url()
     record = access_services.record_sharing(
         family=document.family,
         by=by,
@@ -240,6 +257,7 @@ def share(
         purpose=purpose.strip(),
         lawful_basis=lawful_basis,
         decided_on=shared_on,
+        **extra,
     )
     item = Share(
         document=document,
