@@ -16,6 +16,8 @@ from familyworkbook.documents.tests.conftest import CANARY_LINE, CANARY_POSTCODE
 
 pytestmark = pytest.mark.django_db
 
+TODAY = dt.date.today()  # noqa: DTZ011
+
 
 def _pdf_text(html: str) -> str:
     data = engine.render_pdf(html).data
@@ -89,7 +91,7 @@ def test_shared_with_someone_else_it_is_absent_even_when_the_author_has_a_grant(
         purpose="Before the conference",
         lawful_basis="public_task",
         method="in_person",
-        shared_on=dt.date.today(),
+        shared_on=TODAY,
         **kwargs,  # noqa: DTZ011
     )
     version = share.version
@@ -108,7 +110,7 @@ def test_shared_with_the_protected_person_herself_it_is_present(casefile, docume
         purpose="Her own report",
         lawful_basis="public_task",
         method="in_person",
-        shared_on=dt.date.today(),  # noqa: DTZ011
+        shared_on=TODAY,
         recipient_person=casefile.jo,
     )
     assert _canary_in(share.version.html)
@@ -138,7 +140,7 @@ def test_redaction_needs_a_reason_and_withholds_from_the_shared_version(casefile
         purpose="Before the conference",
         lawful_basis="public_task",
         method="post",
-        shared_on=dt.date.today(),
+        shared_on=TODAY,
         recipient_person=casefile.alex,  # noqa: DTZ011
     )
     assert "in the spring" not in share.version.html
