@@ -533,6 +533,20 @@ class MeetingTypeForm(GovukForm):
     def clean_name(self) -> str:
         return self.cleaned_data["name"].strip()
 
+    def clean(self) -> dict[str, Any]:
+        """The service's rules across fields, shown with the field errors in one summary."""
+        from familyworkbook.meetings.services.types import check_rules
+
+        data = super().clean()
+        try:
+            check_rules(data)
+        except forms.ValidationError as exc:
+            for name, errors in exc.error_dict.items():
+                if name not in self.errors:
+                    for error in errors:
+                        self.add_error(name, error)
+        return data
+
     def settings(self) -> dict[str, Any]:
         d = self.cleaned_data
         return {
