@@ -26,8 +26,11 @@ from familyworkbook.cases.models import (
     SocialWorkerChange,
     Visit,
 )
+from familyworkbook.insights.models import ClinicalSupervision, TrainingRecord
+from familyworkbook.meetings.models import Meeting
 from familyworkbook.people.models import Address, Family, FamilyMembership, Person, Relationship
 from familyworkbook.teams.models import Post, Team, Worker
+from familyworkbook.workbook.models import ChangeStage, Entry, GoalRating
 
 PERSON = ("first_name", "last_name", "date_of_birth", "expected_date_of_birth")
 
@@ -144,6 +147,32 @@ def _tables() -> dict[str, Iterable[tuple[object, ...]]]:
         ),
         "visits": Visit.objects.values_list(
             *child, "visited_on", "kind", "seen", "seen_alone", "by__user__username"
+        ),
+        "workbook_entries": Entry.objects.values_list(
+            "family__reference",
+            "author__user__username",
+            "chapter",
+            "happened_on",
+            "kind",
+            "module__slug",
+            "completes_module",
+            "headline",
+            "what_happened",
+        ),
+        "goal_ratings": GoalRating.objects.values_list(
+            "goal__family__reference", "goal__title", "rated_on", "rated_by", "score"
+        ),
+        "change_stages": ChangeStage.objects.values_list(
+            "family__reference", *_keys("person"), "issue", "stage", "assessed_on"
+        ),
+        "meetings": Meeting.objects.values_list(
+            "family__reference", "type__slug", "held_on", "rag", "chair__user__username"
+        ),
+        "clinical_supervision": ClinicalSupervision.objects.values_list(
+            "worker__user__username", "held_on", "supervisor_role"
+        ),
+        "training": TrainingRecord.objects.values_list(
+            "worker__user__username", "course", "completed_on"
         ),
     }
 

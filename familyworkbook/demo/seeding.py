@@ -14,8 +14,10 @@ from faker import Faker
 
 from familyworkbook.demo.county import County, CountyBuilder, blocks_for
 from familyworkbook.demo.families import FamilyFactory
+from familyworkbook.demo.practice import PracticeRecords
 from familyworkbook.demo.return_records import ReturnRecords
 from familyworkbook.demo.rows import Rows
+from familyworkbook.demo.workbooks import WorkbookRecords
 from familyworkbook.people.models import Family
 from familyworkbook.teams.models import Team, Worker
 
@@ -66,7 +68,12 @@ def seed_county(
     factory = FamilyFactory(rng=rng, fake=fake, county=county, anchor=anchor)
     # Its own generator, so adding return records leaves the rest of the county unchanged.
     return_records = ReturnRecords(rng=random.Random(f"{seed}:returns"), anchor=anchor)
+    # Workbooks and the practice the fidelity monitor reads, each from its own generator too.
+    workbooks = WorkbookRecords(rng=random.Random(f"{seed}:workbooks"), anchor=anchor)
+    practice = PracticeRecords(rng=random.Random(f"{seed}:practice"), anchor=anchor)
     totals: Counter[str] = Counter()
+    with transaction.atomic():
+        totals.update(practice.county())
     done = 0
     next_report = 0.0
     while done < families:
@@ -77,6 +84,8 @@ def seed_county(
         with transaction.atomic():
             totals.update(rows.save())
             totals.update(return_records.add(rows))
+            totals.update(workbooks.add(rows))
+            totals.update(practice.add(rows))
         done += batch
         if progress and (done / families >= next_report or done == families):
             progress("families", done, families, time.perf_counter() - started)

@@ -131,6 +131,16 @@ class Entry(RecordModel):
     )
     is_significant = models.BooleanField(_("significant event"), default=False)
     headline = models.CharField(_("headline for the chronology"), max_length=200, blank=True)
+    visits = models.ManyToManyField(
+        "cases.Visit",
+        related_name="workbook_entries",
+        blank=True,
+        verbose_name=_("statutory visits this entry records"),
+        help_text=_(
+            "Typed once: a home or joint visit recorded in the Workbook is also the statutory "
+            "visit to each child it names as seen."
+        ),
+    )
     shared_summary = models.TextField(_("summary shared with the team"), blank=True)
     confidential_detail = models.TextField(_("health-confidential detail"), blank=True)
 
