@@ -120,6 +120,18 @@ class EntryForm(GovukForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Select members of this family")},
     )
+    seen_alone = PersonChoices(
+        label=_("Children seen alone"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "For a home or joint visit. The visit is also recorded as the statutory visit to "
+            "each child on the case: seen if ticked as present above, and seen alone if ticked "
+            "here. You do not record it again."
+        ),
+        error_messages={"invalid_choice": _("Select children of this family")},
+    )
     professionals_present = WorkerChoices(
         label=_("Other professionals present"),
         queryset=Worker.objects.none(),
@@ -205,6 +217,7 @@ class EntryForm(GovukForm):
         members = members_of(family)
         self.fields["present"].queryset = members
         self.fields["tagged"].queryset = members
+        self.fields["seen_alone"].queryset = members.filter(kind=PersonKind.CHILD)
         self.fields["professionals_present"].queryset = team_workers_for(family)
         self.fields["module"].queryset = current_modules()
         self.fields["happened_on"].error_messages["required"] = _(
@@ -228,6 +241,13 @@ class EntryForm(GovukForm):
         data = super().clean()
         if data.get("is_significant") and not (data.get("headline") or "").strip():
             self.add_error("headline", _("Enter a headline for the chronology"))
+        present = {p.pk for p in data.get("present") or []}
+        if {p.pk for p in data.get("seen_alone") or []} - present:
+            self.add_error("seen_alone", _("A child seen alone must also be ticked as present"))
+        if data.get("seen_alone") and data.get("kind") not in ("home_visit", "joint_visit"):
+            self.add_error(
+                "seen_alone", _("Only a home or joint visit records children seen alone")
+            )
         if data.get("completes_module") and not data.get("module"):
             self.add_error("completes_module", _("Select the module this session completes"))
         if (data.get("confidential_detail") or "").strip() and not (
@@ -268,6 +288,9 @@ def entry_initial(entry: Any) -> dict[str, Any]:
     initial["present"] = [p.pk for p in entry.present.all()]
     initial["tagged"] = [p.pk for p in entry.tagged.all()]
     initial["professionals_present"] = [w.pk for w in entry.professionals_present.all()]
+    initial["seen_alone"] = [
+        v.child_id for v in entry.visits.filter(archived_at__isnull=True, seen_alone=True)
+    ]
     return initial
 
 

@@ -165,3 +165,53 @@ def load_shipped_programmes(**models: Any) -> list[LoadResult]:
         load_programme_data(read_programme_file(PROGRAMMES_DIR / name), **models)
         for name in SHIPPED
     ]
+
+
+# --- Worked examples of good recording, by chapter and module ------------------------------
+
+EXAMPLES_FILE = PROGRAMMES_DIR / "recording-examples.yaml"
+
+EXAMPLES_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["chapters"],
+    "properties": {
+        "chapters": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "required": ["general"],
+                "additionalProperties": False,
+                "properties": {
+                    "general": {"type": "string", "minLength": 1},
+                    "modules": {
+                        "type": "object",
+                        "additionalProperties": {"type": "string", "minLength": 1},
+                    },
+                },
+            },
+        }
+    },
+}
+
+
+def recording_examples(path: Path | str | None = None) -> dict[str, dict[str, Any]]:
+    """Worked examples by chapter: {chapter: {"general": text, "modules": {slug: text}}}.
+
+    Read from the YAML file each time (it is small), so a council's edit shows at once.
+    """
+    path = Path(path) if path else EXAMPLES_FILE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ProgrammeFileError(
+            f"Cannot read the recording examples in {path.name}: {exc}"
+        ) from exc
+    try:
+        jsonschema.validate(data, EXAMPLES_SCHEMA)
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "the top level"
+        raise ProgrammeFileError(f"Not valid recording examples at {where}: {exc.message}") from exc
+    return {
+        chapter: {"general": value["general"], "modules": value.get("modules", {})}
+        for chapter, value in data["chapters"].items()
+    }

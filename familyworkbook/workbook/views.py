@@ -31,6 +31,7 @@ from familyworkbook.people.models import Family, Person
 from familyworkbook.workbook import chronology as chrono
 from familyworkbook.workbook import forms as wf
 from familyworkbook.workbook import selectors, services
+from familyworkbook.workbook.loader import recording_examples
 from familyworkbook.workbook.models import (
     DEFAULT_PROGRAMME,
     SUPPORTING_CHANGE,
@@ -91,7 +92,13 @@ def chapter(request: HttpRequest, family_id: int, chapter: str) -> HttpResponse:
     return render(
         request,
         "workbook/chapter.html",
-        {"family": family, "chapter_label": Chapter(chapter).label, "page_obj": page},
+        {
+            "family": family,
+            "chapter": chapter,
+            "chapter_label": Chapter(chapter).label,
+            "page_obj": page,
+            "example": chapter_example(chapter),
+        },
     )
 
 
@@ -122,11 +129,13 @@ def entry(request: HttpRequest, family_id: int, entry_id: int) -> HttpResponse:
     )
 
 
-def _entry_context(family: Family, form: Any, **extra: Any) -> dict[str, Any]:
+def _entry_context(family: Family, form: Any, *, chapter: str, **extra: Any) -> dict[str, Any]:
     return {
         "family": family,
         "form": form,
         "prompts": {m.pk: m.prompts for m in form.fields["module"].queryset},
+        "chapter": chapter,
+        "example": chapter_example(chapter),
         **extra,
     }
 
@@ -164,6 +173,7 @@ def add_entry(request: HttpRequest, family_id: int) -> HttpResponse:
         _entry_context(
             family,
             form,
+            chapter=chapter,
             chapter_label=Chapter(chapter).label,
             draft=draft if request.method == "GET" else None,
             autosave_url=reverse("workbook:save_draft", args=[family.pk]),
@@ -216,7 +226,13 @@ def edit_entry(request: HttpRequest, family_id: int, entry_id: int) -> HttpRespo
     return render(
         request,
         "workbook/entry_form.html",
-        _entry_context(family, form, chapter_label=record.get_chapter_display(), entry=record),
+        _entry_context(
+            family,
+            form,
+            chapter=record.chapter,
+            chapter_label=record.get_chapter_display(),
+            entry=record,
+        ),
     )
 
 
@@ -304,13 +320,47 @@ def guide(request: HttpRequest) -> HttpResponse:
         for p in (Programme.objects.latest_of(s) for s in (DEFAULT_PROGRAMME, SUPPORTING_CHANGE))
         if p
     ]
+    mine = chapter_of(request)
+    examples = _examples_by_chapter()
     return render(
         request,
         "workbook/guide.html",
         {
             "programmes": [(p, list(p.modules.order_by("number"))) for p in programmes],
+            "examples": examples,
+            "mine": next((e for e in examples if e["chapter"] == mine), None),
         },
     )
+
+
+def _examples_by_chapter() -> list[dict[str, Any]]:
+    """The worked examples (recording-examples.yaml) in chapter order, with module titles."""
+    data = recording_examples()
+    programme = Programme.objects.latest_of(DEFAULT_PROGRAMME)
+    titles = (
+        {m.slug: f"{m.number}. {m.title}" for m in programme.modules.all()} if programme else {}
+    )
+    examples = []
+    for value, label in Chapter.choices:
+        found = data.get(value)
+        if not found:
+            continue
+        examples.append(
+            {
+                "chapter": value,
+                "label": label,
+                "general": found["general"],
+                "modules": [
+                    {"slug": slug, "title": titles.get(slug, slug), "text": text}
+                    for slug, text in found["modules"].items()
+                ],
+            }
+        )
+    return examples
+
+
+def chapter_example(chapter: str) -> str:
+    return recording_examples().get(chapter, {}).get("general", "")
 
 
 # --- Intensive interventions (Supporting Change) -------------------------------------------

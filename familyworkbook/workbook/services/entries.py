@@ -26,6 +26,7 @@ from familyworkbook.workbook.services._common import (
     require_members,
     worker_of,
 )
+from familyworkbook.workbook.services.visits import sync_visits
 
 ENTRY_LABEL = "Workbook entry"  # never the text: entries hold the family's story
 REDACTED = ("confidential_detail",)
@@ -54,15 +55,19 @@ def record_entry(
     present: list[Person] | tuple[Person, ...] = (),
     professionals_present: list[Worker] | tuple[Worker, ...] = (),
     tagged: list[Person] | tuple[Person, ...] = (),
+    seen_alone: list[Person] | tuple[Person, ...] = (),
     **fields: Any,
 ) -> Entry:
     """Record an entry in the author's chapter, under the programme version of its module.
 
     The chapter comes from the author's role, not from the form: an entry is in the voice
-    of whoever wrote it. The worker's draft for this family is cleared.
+    of whoever wrote it. The worker's draft for this family is cleared. A home or joint
+    visit is also the statutory visit to each child on the case (`visits.sync_visits`),
+    in this transaction: typed once.
     """
     require_members(family, present, "present")
     require_members(family, tagged, "tagged")
+    _require_seen_alone_present(present, seen_alone)
     author = worker_of(by)
     programme = module.programme if module else Programme.objects.latest_of(DEFAULT_PROGRAMME)
     entry = Entry(
@@ -85,6 +90,7 @@ def record_entry(
     entry.present.set(present)
     entry.professionals_present.set(professionals_present)
     entry.tagged.set(tagged)
+    sync_visits(entry, by=by, present=present, seen_alone=seen_alone)
     EntryDraft.objects.filter(user=by, family=family).delete()
     audit.record(
         actor=by, verb=audit.Verb.CREATED, target=entry, label=ENTRY_LABEL, data=_audit_data(entry)
@@ -101,15 +107,20 @@ def edit_entry(
     present: list[Person] | tuple[Person, ...] = (),
     professionals_present: list[Worker] | tuple[Worker, ...] = (),
     tagged: list[Person] | tuple[Person, ...] = (),
+    seen_alone: list[Person] | tuple[Person, ...] = (),
     module: Module | None = None,
     **fields: Any,
 ) -> Entry:
-    """Correct an entry. Only its author may: an entry is one professional's account."""
+    """Correct an entry. Only its author may: an entry is one professional's account.
+
+    The statutory visits the entry recorded are corrected with it (date, seen, seen alone).
+    """
     fresh = refuse_stale(entry, expected_version)
     if fresh.created_by_id != by.pk:
         raise ValidationError(_("Only the person who wrote an entry can change it"))
     require_members(fresh.family, present, "present")
     require_members(fresh.family, tagged, "tagged")
+    _require_seen_alone_present(present, seen_alone)
     before = audit.snapshot(fresh)
     for name, value in fields.items():
         setattr(fresh, name, value)
@@ -122,6 +133,7 @@ def edit_entry(
     fresh.present.set(present)
     fresh.professionals_present.set(professionals_present)
     fresh.tagged.set(tagged)
+    sync_visits(fresh, by=by, present=present, seen_alone=seen_alone)
     audit.record(
         actor=by,
         verb=audit.Verb.CHANGED,
@@ -133,6 +145,15 @@ def edit_entry(
         },
     )
     return fresh
+
+
+def _require_seen_alone_present(
+    present: list[Person] | tuple[Person, ...], seen_alone: list[Person] | tuple[Person, ...]
+) -> None:
+    if {p.pk for p in seen_alone} - {p.pk for p in present}:
+        raise ValidationError(
+            {"seen_alone": _("A child seen alone must also be ticked as present")}
+        )
 
 
 def save_draft(*, family: Family, by: User, data: dict[str, list[str]]) -> EntryDraft:
