@@ -187,3 +187,21 @@ def test_other_teams_worker_cannot_send_invitations(client, signed_in, priya, pl
     signed_in(client, priya)
     assert client.post(reverse("meetings:send_invitations", args=[m.pk])).status_code == 404
     assert not mail.outbox
+
+
+def test_planning_a_team_meeting_emails_the_team(client, signed_in, mo, sam, dana, types, north):
+    signed_in(client, mo)
+    day = timezone.localdate() + dt.timedelta(days=2)
+    response = client.post(
+        reverse("meetings:plan_team", args=[north.pk]),
+        {"mtype": types["unit_meeting"].pk, **on("date", day), "time": "09:30"},
+    )
+    m = Meeting.objects.get()
+    assert response.url == m.get_absolute_url()
+    assert sorted(e.to[0] for e in mail.outbox) == [
+        "dana@example.org",
+        "mo@example.org",
+        "sam@example.org",
+    ]
+    assert north.name in mail.outbox[0].body
+    assert m.attendances.filter(invited_at__isnull=True).count() == 0
