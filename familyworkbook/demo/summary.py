@@ -226,7 +226,33 @@ def collect(anchor: dt.date) -> Summary:
         "max": loads[-1] if loads else 0,
         "demo_cases": Case.objects.open().allocated_to(demo).count() if demo else 0,
     }
+    _collect_workbooks(s)
     return s
+
+
+def _collect_workbooks(s: Summary) -> None:
+    """The Workbooks (workbooks.py) and the practice the fidelity monitor reads (practice.py)."""
+    from familyworkbook.insights.models import ClinicalSupervision, TrainingRecord
+    from familyworkbook.meetings.models import Meeting
+    from familyworkbook.workbook.models import ChangeStage, Entry, Goal, GoalRating, Intervention
+
+    entries = Entry.objects.aggregate(
+        all=Count("pk"),
+        significant=Count("pk", filter=Q(is_significant=True)),
+        modules=Count("pk", filter=Q(module__isnull=False)),
+        families=Count("family", distinct=True),
+    )
+    s.counts.update({f"entries_{k}": v for k, v in entries.items()})
+    s.counts["entry_visits"] = Entry.visits.through.objects.count()
+    s.counts["goals"] = Goal.objects.count()
+    s.counts["goal_ratings"] = GoalRating.objects.count()
+    s.counts["change_stages"] = ChangeStage.objects.count()
+    s.counts["interventions"] = Intervention.objects.count()
+    s.counts["group_supervision"] = Meeting.objects.filter(
+        type__slug="group_case_supervision"
+    ).count()
+    s.counts["clinical_supervision"] = ClinicalSupervision.objects.count()
+    s.counts["training"] = TrainingRecord.objects.count()
 
 
 def render(s: Summary) -> str:
@@ -299,6 +325,24 @@ def render(s: Summary) -> str:
     row("Looked-after episodes", c["looked_after_episodes"], f"{n(c['looked_after_open'])} open")
     row("Pre-proceedings (PLO) open", c["plo_open"], f"care proceedings: {n(c['proceedings'])}")
     row("Visits", c["visits"], "the last six months")
+    row(
+        "Workbook entries",
+        c["entries_all"],
+        f"{n(c['entries_families'])} families; {n(c['entries_significant'])} significant, "
+        f"{n(c['entries_modules'])} programme sessions; {n(c['entry_visits'])} visits typed once",
+    )
+    row("Goals", c["goals"], f"{n(c['goal_ratings'])} ratings by worker and family")
+    row(
+        "Cycle of Change assessments",
+        c["change_stages"],
+        f"Supporting Change interventions: {n(c['interventions'])}",
+    )
+    row(
+        "Group case supervision meetings",
+        c["group_supervision"],
+        f"clinical supervision sessions {n(c['clinical_supervision'])}; "
+        f"training records {n(c['training'])}",
+    )
 
     sh, cl = s.shares, s.caseload
 
