@@ -84,32 +84,61 @@ def default_window(doc_type: schemas.DocumentType, today: dt.date | None = None)
 # --- Protected values --------------------------------------------------------------------
 
 
-def _protected_values(family: Any, reader: Reader) -> list[re.Pattern]:
-    """Patterns for each protected field value of the family's members the reader may not see."""
+def _protected_models() -> list[Any]:
+    """Models with field-level protection rules (the policy's baseline and its rules table)
+    whose rows belong to a person."""
+    from django.apps import apps
+
     from familyworkbook.access import policy
-    from familyworkbook.people.models import Address
+    from familyworkbook.access.models import ProtectionRule
+
+    labels = {r.model_label for r in policy.BASELINE_RULES}
+    labels |= set(
+        ProtectionRule.objects.filter(archived_at__isnull=True).values_list(
+            "model_label", flat=True
+        )
+    )
+    found = []
+    for label in sorted(labels):
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue
+        if any(f.name == "person" for f in model._meta.get_fields()):
+            found.append(model)
+    return found
+
+
+def _protected_values(family: Any, reader: Reader) -> list[re.Pattern]:
+    """Patterns for each protected field value (a safe address, a hidden child's school or
+    GP) of the family's members that the reader may not see."""
+    from familyworkbook.access import policy
 
     members = family.memberships.filter(archived_at__isnull=True).values("person_id")
     values: set[str] = set()
-    for address in Address.objects.filter(person__in=members, archived_at__isnull=True):
-        fields = policy.redacted_fields(address)
-        if not fields:
-            continue
-        if reader.person is not None:
-            if address.person_id == reader.person.pk:
+    allowed: dict[int, bool] = {}
+    for model in _protected_models():
+        rows = model._default_manager.filter(person__in=members)
+        if any(f.name == "archived_at" for f in model._meta.get_fields()):
+            rows = rows.filter(archived_at__isnull=True)
+        for row in rows.select_related("person"):
+            fields = policy.redacted_fields(row)
+            if not fields:
                 continue
-        elif (
-            reader.user is not None
-            and not reader.label
-            and policy.may_see_protected_of(reader.user, address.person)
-        ):
-            continue
-        for name in fields:
-            value = str(getattr(address, name, "") or "").strip()
-            if len(value) >= 3:
-                values.add(value)
-                if name == "postcode":
-                    values.add(value.replace(" ", ""))
+            if reader.person is not None:
+                if row.person_id == reader.person.pk:
+                    continue
+            elif reader.user is not None and not reader.label:
+                if row.person_id not in allowed:
+                    allowed[row.person_id] = policy.may_see_protected_of(reader.user, row.person)
+                if allowed[row.person_id]:
+                    continue
+            for name in fields:
+                value = str(getattr(row, name, "") or "").strip()
+                if len(value) >= 3:
+                    values.add(value)
+                    if name == "postcode":
+                        values.add(value.replace(" ", ""))
     return [
         re.compile(r"(?<!\w)" + re.escape(v).replace(r"\ ", r"\s*") + r"(?!\w)", re.IGNORECASE)
         for v in sorted(values, key=len, reverse=True)
