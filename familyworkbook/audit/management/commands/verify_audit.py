@@ -40,8 +40,16 @@ class Command(BaseCommand):
             help="Report progress every N events (default 100,000).",
         )
         parser.add_argument("--database", default="default")
+        parser.add_argument(
+            "--file",
+            default=None,
+            help="Check a copy written by export_audit instead of the database (off-host).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["file"]:
+            self._verify_file(options["file"], max(1, options["progress_every"]))
+            return
         database: str = options["database"]
         since: int | None = options["since_sequence"]
         every: int = max(1, options["progress_every"])
@@ -93,6 +101,56 @@ class Command(BaseCommand):
         self._check_guards(database)
         span = f" from sequence {start}" if start > 1 else ""
         self.stdout.write(f"Audit chain intact: {checked} events{span}")
+
+    def _verify_file(self, path: str, every: int) -> None:
+        """The same chain rules over an export: each document hashes to its stored hash, each
+        follows the one before it, and the copy reaches the head it recorded."""
+        import hashlib
+        import json
+
+        from familyworkbook.audit.chain import canonical_bytes
+
+        with open(path) as lines:
+            try:
+                header = json.loads(next(lines))["header"]
+            except (StopIteration, KeyError, ValueError) as exc:
+                raise CommandError(f"{path} is not an audit export (no header line)") from exc
+            expected_sequence = header["since_sequence"]
+            expected_prev = header["anchor_hash"]
+            checked = 0
+            last: dict[str, Any] | None = None
+            for number, raw in enumerate(lines, start=2):
+                try:
+                    line = json.loads(raw)
+                    document, stored = line["document"], line["hash"]
+                except (KeyError, ValueError) as exc:
+                    raise CommandError(f"Audit copy broken at line {number}: unreadable") from exc
+                sequence = document.get("sequence")
+                where = f"Audit copy broken at sequence {sequence} (event id {line.get('id')})"
+                if sequence != expected_sequence:
+                    raise CommandError(f"{where}: expected sequence {expected_sequence}.")
+                if document.get("prev_hash") != expected_prev:
+                    raise CommandError(
+                        f"{where}: prev_hash does not match the hash of the event before it."
+                    )
+                if hashlib.sha256(canonical_bytes(document)).hexdigest() != stored:
+                    raise CommandError(f"{where}: stored hash does not match its contents.")
+                expected_sequence = sequence + 1
+                expected_prev = stored
+                last = document
+                checked += 1
+                if checked % every == 0:
+                    self.stdout.write(f"Checked {checked:,} events (to sequence {sequence})")
+        head = header.get("head")
+        reaches = head is None or head["sequence"] < header["since_sequence"]
+        if not reaches and (last is None or last["sequence"] < head["sequence"]):
+            raise CommandError(
+                f"Audit copy broken: the head recorded sequence {head['sequence']}, "
+                "but the copy ends before it."
+            )
+        self.stdout.write(
+            f"Audit copy intact: {checked} events from sequence {header['since_sequence']}"
+        )
 
     @staticmethod
     def _read(events: Any) -> Iterator[dict[str, Any]]:
