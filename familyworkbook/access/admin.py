@@ -6,19 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from familyworkbook.access.models import (
     AccessGrant,
     BreakGlass,
     Consent,
+    GrantKind,
     PerpetratorLink,
     ProtectionRule,
     RecordRestriction,
     SharingAgreement,
     SharingRecord,
 )
-from familyworkbook.people.admin import RecordAdmin
+from familyworkbook.people.admin import AdminForm, RecordAdmin
 
 
 class AccessAdmin(RecordAdmin):
@@ -38,8 +40,28 @@ class AccessAdmin(RecordAdmin):
         )
 
 
+class AccessGrantForm(AdminForm):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        now_protected = data.get("kind") == GrantKind.PROTECTED
+        was = AccessGrant.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
+        if now_protected and not (
+            was is not None
+            and was.kind == GrantKind.PROTECTED
+            and was.user_id == getattr(data.get("user"), "pk", None)
+            and was.person_id == getattr(data.get("person"), "pk", None)
+        ):
+            # R7: a new disclosure of protected details needs a second approver.
+            raise ValidationError(
+                "A grant to see protected details needs a second approver: ask through "
+                "“Ask for someone to see protected details” on the person's page."
+            )
+        return data
+
+
 @admin.register(AccessGrant)
 class AccessGrantAdmin(AccessAdmin):
+    form = AccessGrantForm
     list_display = ("user", "person", "kind", "starts_at", "ends_at", "revoked_at")
     list_filter = ("kind",)
     raw_id_fields = ("user", "person")

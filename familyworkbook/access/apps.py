@@ -25,6 +25,10 @@ class AccessConfig(AppConfig):
         scoping.register_hook("address_exposure", policy.address_exposure)
         scoping.register_hook("restricted_matches", policy.restricted_matches)
 
+        from familyworkbook.access import sessions
+
+        sessions.connect()
+
         from familyworkbook.access.admin_gate import gate_record_admins
 
         gate_record_admins()

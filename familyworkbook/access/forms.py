@@ -20,6 +20,7 @@ from familyworkbook.access.models import (
 from familyworkbook.audit.verbs import Verb
 from familyworkbook.core.forms import GovukDateField, GovukForm, GovukModelForm
 from familyworkbook.people.models import Person
+from familyworkbook.teams.models import Role, User
 
 
 class BreakGlassForm(GovukForm):
@@ -184,3 +185,50 @@ class DisclosureForm(GovukModelForm):
             self.fields["override_reason"].help_text = _(
                 "For example: management information for supervision, kept inside the council"
             )
+
+
+class ProtectedAccessRequestForm(GovukForm):
+    """R7: ask for someone to see a person's protected details (a second approver decides)."""
+
+    grantee = forms.ModelChoiceField(
+        label=_("Who needs to see the protected details?"),
+        queryset=User.objects.none(),
+        error_messages={"required": _("Select who needs to see the protected details")},
+    )
+    reason = forms.CharField(
+        label=_("Why do they need to see them?"),
+        help_text=_("A manager or information governance will read this before deciding."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Explain why they need to see the protected details")},
+    )
+    code = forms.CharField(
+        label=_("Your authenticator code"),
+        help_text=_("Enter the 6-digit code from your authenticator app to confirm it is you."),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        error_messages={"required": _("Enter the code from your authenticator app")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["grantee"].queryset = (
+            User.objects.filter(is_active=True, worker__isnull=False)
+            .exclude(worker__role=Role.DA_PERPETRATOR_WORKER)
+            .order_by("last_name", "first_name", "pk")
+        )
+        self.fields["grantee"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.get_username()} ({u.get_username()})"
+        )
+        self.fields["code"].widget.attrs["class"] = "govuk-input--width-5"
+
+
+class DecisionForm(GovukForm):
+    decision = forms.ChoiceField(
+        label=_("Your decision"),
+        choices=[("approve", _("Approve")), ("refuse", _("Refuse"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select approve or refuse")},
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

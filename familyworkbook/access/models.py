@@ -340,3 +340,68 @@ class SharingRecord(RecordModel):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()}: {self.recipient} ({self.decided_on:%d %b %Y})"
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a second approver")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class ProtectedAccessRequest(RecordModel):
+    """R7: a new disclosure of protected details (a safe address, a hidden child's school or
+    GP) to someone. The requester re-enters their second-factor code; a different person who
+    may approve decides; information governance is alerted. Only approval creates the grant."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    grantee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("who would see the protected details"),
+    )
+    reason = models.TextField(_("why they need to see them"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    stepped_up_at = models.DateTimeField(_("second factor re-entered at"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ApprovalStatus.choices,
+        default=ApprovalStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("note on the decision"), blank=True)
+    grant = models.ForeignKey(
+        AccessGrant, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [
+            (
+                "approve_protected_access",
+                _("Approve a new disclosure of protected details (second approver)"),
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True)
+                | (~Q(decided_by=models.F("requested_by")) & ~Q(decided_by=models.F("grantee"))),
+                name="protected_request_two_people",
+                violation_error_message=_("Someone else must approve this request"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(grant__isnull=False),
+                name="protected_request_approved_has_grant",
+            ),
+        ]
+        verbose_name = _("request to see protected details")
+        verbose_name_plural = _("requests to see protected details")
+
+    def __str__(self) -> str:
+        return str(_("Request %(id)s to see protected details") % {"id": self.pk})

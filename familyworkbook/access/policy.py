@@ -48,6 +48,7 @@ ALL_RECORDS_PERMISSION = "access.view_all_records"
 SEARCH_AUDIT_PERMISSION = "access.search_audit"
 SUBJECT_ACCESS_PERMISSION = "access.prepare_subject_access"
 WHO_HAS_SEEN_PERMISSION = "access.see_who_has_seen"
+APPROVE_PROTECTED_PERMISSION = "access.approve_protected_access"
 
 # Questions pages ask through `core.scoping.allows(user, name)`.
 NOTICE_PROTECTED = "told_of_protected_details"
@@ -350,6 +351,14 @@ def may_be_told_of_protected(user: User) -> bool:
     the perpetrator must not learn.
     """
     return not actor_of(user).is_perpetrator_worker
+
+
+def may_approve_protected(user: User) -> bool:
+    """R7: who may be the second approver of a new disclosure of protected details: team and
+    service managers, and holders of the permission (information governance)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return actor_of(user).is_manager or holds(user, APPROVE_PROTECTED_PERMISSION)
 
 
 def may_see_who_has_seen(user: User) -> bool:

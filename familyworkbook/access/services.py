@@ -14,9 +14,12 @@ from django.utils.translation import gettext as _
 from familyworkbook import audit
 from familyworkbook.access.models import (
     AccessGrant,
+    ApprovalStatus,
     BreakGlass,
     Decision,
+    GrantKind,
     LawfulBasis,
+    ProtectedAccessRequest,
     SharingRecord,
 )
 from familyworkbook.people.models import Family, Person
@@ -75,6 +78,10 @@ def grant_access(
     by: User,
     ends_at: dt.datetime | None = None,
 ) -> AccessGrant:
+    if kind == GrantKind.PROTECTED:
+        raise ValidationError(
+            {"kind": _("Protected details need a second approver: ask through a request")}
+        )
     grant = AccessGrant(user=user, person=person, kind=kind, reason=reason, ends_at=ends_at)
     grant.full_clean()
     grant.stamp(by)
@@ -168,3 +175,165 @@ def record_disclosure(
         },
     )
     return record
+
+
+# --- R7: a second approver for new disclosures of protected details --------------------------
+
+
+def verify_step_up(user: User, code: str) -> bool:
+    """The user's second factor, entered again now (a code already used does not pass)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    code = "".join((code or "").split())
+    for device in TOTPDevice.objects.devices_for_user(user, confirmed=True):
+        if device.verify_is_allowed()[0] and device.verify_token(code):
+            return True
+    return False
+
+
+def _alert_information_governance(request: ProtectedAccessRequest) -> list[str]:
+    """Email information governance (the request also waits on their approvals page).
+
+    The message names no protected detail and no person: only that a request is waiting.
+    """
+    from django.conf import settings
+    from django.contrib.auth.models import Permission
+    from django.core.mail import send_mail
+    from django.db.models import Q
+
+    from familyworkbook.teams.models import User as UserModel
+
+    permission = Permission.objects.get(
+        content_type__app_label="access", codename="approve_protected_access"
+    )
+    recipients = sorted(
+        set(
+            UserModel.objects.filter(
+                Q(groups__permissions=permission) | Q(user_permissions=permission),
+                is_active=True,
+            )
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+    if recipients:
+        send_mail(
+            subject=str(_("A request to see protected details is waiting for approval")),
+            message=str(
+                _(
+                    "Request %(id)s asks for someone to see protected details. "
+                    "A second approver must decide it on the approvals page of Family Workbook."
+                )
+                % {"id": request.pk}
+            ),
+            from_email=getattr(settings, "DEFAULT_FROM_EMAIL", None),
+            recipient_list=recipients,
+            fail_silently=True,
+        )
+    return recipients
+
+
+@transaction.atomic
+def request_protected_access(
+    *, person: Person, grantee: User, reason: str, by: User, code: str
+) -> ProtectedAccessRequest:
+    """Ask for `grantee` to see `person`'s protected details. Needs the requester's second
+    factor again; creates no grant (a second approver does)."""
+    from familyworkbook.access import policy
+
+    reason = (reason or "").strip()
+    errors: dict[str, str] = {}
+    if len(reason) < 10:
+        errors["reason"] = _("Explain why they need to see the protected details")
+    if policy.actor_of(grantee).is_perpetrator_worker:
+        errors["grantee"] = _("A domestic abuse perpetrator worker never sees protected details")
+    if not grantee.is_active:
+        errors["grantee"] = _("Select someone whose account is active")
+    if errors:
+        raise ValidationError(errors)
+    if not verify_step_up(by, code):
+        raise ValidationError(
+            {
+                "code": _(
+                    "The code is not right, or it has already been used. Enter the newest code."
+                )
+            }
+        )
+    request = ProtectedAccessRequest(
+        person=person,
+        grantee=grantee,
+        reason=reason,
+        requested_by=by,
+        stepped_up_at=timezone.now(),
+    )
+    request.full_clean()
+    request.stamp(by)
+    request.save()
+    audit.record(
+        actor=by,
+        verb=audit.Verb.CREATED,
+        target=request,
+        label=f"Request {request.pk} to see protected details",
+        data={
+            "person": person.pk,
+            "grantee": grantee.pk,
+            "reason": reason,
+            "step_up": "second factor re-entered",
+        },
+    )
+    _alert_information_governance(request)
+    return request
+
+
+@transaction.atomic
+def decide_protected_access(
+    request: ProtectedAccessRequest, *, by: User, approve: bool, note: str = ""
+) -> ProtectedAccessRequest:
+    """The second approver's decision. Nobody approves their own request, or one for
+    themselves; approval creates the grant. Two audit rows: the decision and the grant."""
+    from familyworkbook.access import policy
+
+    request = ProtectedAccessRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != ApprovalStatus.PENDING:
+        raise ValidationError(_("This request has already been decided"))
+    if by.pk in {request.requested_by_id, request.grantee_id}:
+        raise ValidationError(_("Someone else must approve this request"))
+    if not policy.may_approve_protected(by):
+        raise ValidationError(_("You cannot approve requests to see protected details"))
+    before = audit.snapshot(request, ["status", "decided_by", "decided_at", "grant"])
+    request.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REFUSED
+    request.decided_by = by
+    request.decided_at = timezone.now()
+    request.decision_note = (note or "").strip()
+    if approve:
+        grant = AccessGrant(
+            user=request.grantee,
+            person=request.person,
+            kind=GrantKind.PROTECTED,
+            reason=f"{request.reason} (request {request.pk}, approved by {by.get_username()})",
+        )
+        grant.full_clean()
+        grant.stamp(by)
+        grant.save()
+        request.grant = grant
+    request.save_checked(by=by, expected_version=request.version)
+    if request.grant is not None:
+        audit.record(
+            actor=by,
+            verb=audit.Verb.CREATED,
+            target=request.grant,
+            data={"changes": audit.changes({}, request.grant), "request": request.pk},
+        )
+    audit.record(
+        actor=by,
+        verb=audit.Verb.APPROVED if approve else audit.Verb.CHANGED,
+        target=request,
+        label=f"Request {request.pk} to see protected details",
+        data={
+            "decision": request.status,
+            "changes": audit.changes(
+                before, request, ["status", "decided_by", "decided_at", "grant"]
+            ),
+        },
+    )
+    return request

@@ -6,6 +6,8 @@ Each page is refused with 404 to anyone the policy does not allow, like a missin
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,10 +23,12 @@ from familyworkbook.access import disclosure, policy, records, selectors, servic
 from familyworkbook.access.forms import (
     AuditSearchForm,
     BreakGlassForm,
+    DecisionForm,
     DisclosureForm,
+    ProtectedAccessRequestForm,
     SharingForm,
 )
-from familyworkbook.access.models import SharingRecord
+from familyworkbook.access.models import ApprovalStatus, ProtectedAccessRequest, SharingRecord
 from familyworkbook.cases.formflow import add_service_errors
 from familyworkbook.core import scoping
 from familyworkbook.people.models import Family, Person
@@ -221,3 +225,80 @@ def disclose(request: HttpRequest) -> HttpResponse:
         "access/disclose.html",
         {"form": form, "family": family, "what": data["what"], "token": token, "data": data},
     )
+
+
+# --- R7: two people for a new disclosure of protected details --------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_protected_access(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Ask for someone to see this person's protected details; the page is the same for every
+    person, so it says nothing about whether protected details are held."""
+    person = records.get_person_for(request.user, person_id, request=request)
+    form = ProtectedAccessRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_protected_access(
+                person=person,
+                grantee=form.cleaned_data["grantee"],
+                reason=form.cleaned_data["reason"],
+                code=form.cleaned_data["code"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Request sent. A second approver will decide; you will see the outcome.")
+            )
+            return redirect(person.get_absolute_url())
+    return render(request, "access/protected_request_form.html", {"form": form, "person": person})
+
+
+def _approvable(user) -> Any:  # type: ignore[no-untyped-def]
+    _require(policy.may_approve_protected(user))
+    queryset = ProtectedAccessRequest.objects.filter(archived_at__isnull=True).select_related(
+        "person", "grantee", "requested_by", "decided_by"
+    )
+    if not policy.holds(user, policy.APPROVE_PROTECTED_PERMISSION):
+        # A manager decides for the people in their scope; information governance for all.
+        queryset = queryset.filter(person__in=Person.objects.visible_to(user).values("pk"))
+    return queryset
+
+
+@login_required
+@require_GET
+def approvals(request: HttpRequest) -> HttpResponse:
+    """Information governance's (and managers') notice of requests waiting for a second approver."""
+    queryset = _approvable(request.user)
+    return render(
+        request,
+        "access/approvals.html",
+        {
+            "pending": list(queryset.filter(status=ApprovalStatus.PENDING)),
+            "decided": list(queryset.exclude(status=ApprovalStatus.PENDING)[:50]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def approval(request: HttpRequest, approval_id: int) -> HttpResponse:
+    item = scoping.get_for(request.user, _approvable(request.user), approval_id, request=request)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
+    own = request.user.pk in {item.requested_by_id, item.grantee_id}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide_protected_access(
+                item,
+                by=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Decision recorded"))
+            return redirect(reverse("access:approvals"))
+    return render(request, "access/approval.html", {"item": item, "form": form, "own": own})

@@ -108,6 +108,7 @@ GATES: dict[str, str] = {
     "access:mark_reviewed": "team and service managers",
     "access:audit_search": IG,
     "access:subject_access": IG,  # any person on the record, audited: IG's job
+    "access:approvals": "approvers",  # R7 second approvers: managers and IG
 }
 
 # A child's statutory events: an adult's id is refused like a missing one (so in the
@@ -168,6 +169,8 @@ def gate_open(gate: str | None, persona: str) -> bool:
         return persona == IG_PERSONA
     if gate == "team and service managers":
         return persona in {Role.TEAM_MANAGER, Role.SERVICE_MANAGER}
+    if gate == "approvers":
+        return persona in {Role.TEAM_MANAGER, Role.SERVICE_MANAGER, IG_PERSONA}
     if gate == SYSTEM_ADMINS:
         return persona == Role.SYSTEM_ADMIN
     return True

@@ -8,7 +8,7 @@ that owns the tables can drop them. In production the tables are owned by a sepa
     python manage.py audit_db_role --app-role fwb_app --owner fwb_owner          # print the SQL
     python manage.py audit_db_role --app-role fwb_app --owner fwb_owner --apply  # run it
 
-Run `--apply` connected as a superuser or as the owner. See docs/deployment-audit.md.
+Run `--apply` connected as a superuser or as the owner. See docs/decisions/audit-database-role-and-off-host-copy.md.
 """
 
 from __future__ import annotations
