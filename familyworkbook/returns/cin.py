@@ -47,6 +47,7 @@ class CinCensus:
     children: int = 0
     episodes: int = 0
     problems: list[Problem] = field(default_factory=list)
+    person_ids: list[int] = field(default_factory=list)  # the children in the file
 
 
 def _live() -> Q:
@@ -411,6 +412,7 @@ def build_cin_census(
                 _cin_details(child_el, episode, year, previous[child_id])
                 result.episodes += 1
             result.children += 1
+            result.person_ids.append(child_id)
             ET.indent(child_el, level=2)
             parts.append("    " + ET.tostring(child_el, encoding="unicode").rstrip() + "\n")
     parts.append("  </Children>\n</Message>\n")

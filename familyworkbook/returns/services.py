@@ -1,9 +1,10 @@
 """Exporting returns: statutory disclosures to the DfE, so each is a service and audited.
 
 Each export builds the return from the record, refuses when the record would give an invalid
-return (naming the child, the field and the rule), and otherwise writes the file(s) and one
-audit event (verb exported) in the same transaction as nothing else: the event is the record
-that the council disclosed these children's data, to whom and why.
+return (naming the child, the field and the rule), and otherwise, in one transaction, writes
+the file(s), one audit event (verb exported: the council disclosed these children's data, to
+whom and why) and one sharing-log row per child sent (`access.SharingRecord` on the child's
+family), so the family's sharing log and a subject access request show the return too.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from typing import Any
 import jsonschema
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from familyworkbook import audit
+from familyworkbook.access.models import Decision, LawfulBasis, SharingRecord
+from familyworkbook.people.models import FamilyMembership
 from familyworkbook.returns.cin import CinCensus, build_cin_census
 from familyworkbook.returns.csc_api import build_documents, request_schema
 from familyworkbook.returns.periods import CollectionYear
@@ -28,9 +32,60 @@ from familyworkbook.returns.ssda903 import COLUMNS, FILE_NAMES, Ssda903, build_s
 
 RECIPIENT = "Department for Education"
 LAWFUL_BASIS = "Children Act 1989 s.83; Education Act 1996 s.537A (statutory return)"
+WITHOUT_CONSENT = (
+    "A statutory return: the council must send it (Children Act 1989 s.83), so consent is not"
+    " the basis and is not asked for."
+)
 
 
-def _audit_export(*, by: Any, label: str, data: dict[str, Any]) -> None:
+def _record_disclosures(*, by: Any, label: str, person_ids: list[int], out: Path) -> dict[str, int]:
+    """One sharing-log row per child in the return, on one of the child's families.
+
+    Rows are bulk-created in the export's transaction (a county's return is thousands of
+    children); the export's one audit event carries the count. A child in no family (there
+    should be none) cannot be logged on a family's page: counted in the audit event instead.
+    """
+    family_of: dict[int, int] = {}
+    for person_id, family_id in (
+        FamilyMembership.objects.filter(person_id__in=person_ids, archived_at__isnull=True)
+        .order_by("person_id", "-pk")
+        .values_list("person_id", "family_id")
+    ):
+        family_of.setdefault(person_id, family_id)
+    # The R6 fields (reason for sharing without consent, what was disclosed) where the model
+    # has them: access is adding them as this lands.
+    names = {f.name for f in SharingRecord._meta.get_fields()}
+    extra: dict[str, Any] = {}
+    if "override_reason" in names:
+        extra["override_reason"] = WITHOUT_CONSENT
+    if "path" in names:
+        extra["path"] = str(out)[:500]
+    today = timezone.localdate()
+    rows = []
+    for person_id in person_ids:
+        if person_id not in family_of:
+            continue
+        row = SharingRecord(
+            family_id=family_of[person_id],
+            person_id=person_id,
+            decision=Decision.SHARED,
+            what=label,
+            recipient=RECIPIENT,
+            purpose=f"{label}: statutory return",
+            lawful_basis=LawfulBasis.LEGAL_OBLIGATION,
+            decided_on=today,
+            **extra,
+        )
+        row.stamp(by)
+        rows.append(row)
+    SharingRecord.objects.bulk_create(rows, batch_size=1000)
+    return {"sharing_records": len(rows), "children_in_no_family": len(person_ids) - len(rows)}
+
+
+def _audit_export(
+    *, by: Any, label: str, data: dict[str, Any], person_ids: list[int], out: Path
+) -> None:
+    data = {**data, **_record_disclosures(by=by, label=label, person_ids=person_ids, out=out)}
     audit.record(
         actor=by,
         verb=audit.Verb.EXPORTED,
@@ -72,6 +127,8 @@ def export_cin_census(*, by: Any, year: int, out: Path, force: bool = False) -> 
             "problems": len(census.problems),
             "sha256": hashlib.sha256(census.xml).hexdigest(),
         },
+        person_ids=census.person_ids,
+        out=out,
     )
     return census
 
@@ -114,6 +171,8 @@ def export_ssda903(
             "problems": len(result.problems),
             "sha256": digest.hexdigest(),
         },
+        person_ids=result.person_ids,
+        out=out,
     )
     return result, counts
 
@@ -141,6 +200,7 @@ def export_csc_api(*, by: Any, out: Path, force: bool = False) -> CscExport:
     result = CscExport()
     validator = csc_validator()
     ready: list[tuple[str, bytes]] = []
+    sent: list[int] = []
     for child, body, problems in build_documents():
         result.problems += problems
         if body is None:
@@ -162,6 +222,7 @@ def export_csc_api(*, by: Any, out: Path, force: bool = False) -> CscExport:
             continue
         result.purged += 1 if body[0].get("purge") else 0
         ready.append((child.la_child_id, json.dumps(body, indent=1, sort_keys=False).encode()))
+        sent.append(child.pk)
     _check(result.problems, force)
     out.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
@@ -180,5 +241,7 @@ def export_csc_api(*, by: Any, out: Path, force: bool = False) -> CscExport:
             "problems": len(result.problems),
             "sha256": digest.hexdigest(),
         },
+        person_ids=sent,
+        out=out,
     )
     return result

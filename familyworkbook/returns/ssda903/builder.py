@@ -95,6 +95,7 @@ class Builder:
             _live(), protected=True, person_id__in=ids
         ).values_list("person_id", "postcode"):
             protected[person_id].add(postcode.replace(" ", "").upper())
+        self.result.person_ids = list(self.children)
         for child in self.children.values():
             episodes = self.episodes.get(child.pk, [])
             self._header(child, mothers.get(child.pk))

@@ -97,6 +97,7 @@ class Ssda903:
     # Episodes whose postcodes match one of the child's protected addresses: the DfE is
     # entitled to them, and the audit event says how many left this way.
     protected_postcodes: int = 0
+    person_ids: list[int] = field(default_factory=list)  # the children in the tables
 
     @property
     def children(self) -> int:
