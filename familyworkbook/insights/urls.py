@@ -11,6 +11,7 @@ urlpatterns = [
     path("costs/", views.costs_page, name="costs"),
     path("fidelity/", views.fidelity_page, name="fidelity"),
     path("fidelity/behind/", views.fidelity_behind, name="fidelity_behind"),
+    path("appendix/", views.appendix_page, name="appendix"),
     path("training/", views.training_register, name="training"),
     path("supervision/", views.supervision_log, name="supervision"),
     path(

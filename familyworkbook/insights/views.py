@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from familyworkbook.access.disclosure import require_disclosure
 from familyworkbook.insights import (
+    appendix,
     charts,
     costs,
     downloads,
@@ -88,11 +89,20 @@ def _fidelity(user: Any, form: Any) -> dict[str, Any]:
     )
 
 
+def _appendix(user: Any, form: Any) -> dict[str, Any]:
+    return {
+        "tables": appendix.appendix(
+            user, form.chosen_scope, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+        )
+    }
+
+
 PAGES: dict[str, tuple[type[PeriodForm], Callable[[Any, Any], dict[str, Any]], str]] = {
     "dashboard": (ScopeForm, _dashboard, "insights/dashboard.html"),
     "workforce": (ScopeForm, _workforce, "insights/workforce.html"),
     "costs": (PeriodForm, _costs, "insights/costs.html"),
     "fidelity": (ScopeForm, _fidelity, "insights/fidelity.html"),
+    "appendix": (ScopeForm, _appendix, "insights/appendix.html"),
 }
 
 
@@ -135,6 +145,12 @@ def costs_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def fidelity_page(request: HttpRequest) -> HttpResponse:
     return _page(request, "fidelity")
+
+
+@login_required
+@require_http_methods(["GET"])
+def appendix_page(request: HttpRequest) -> HttpResponse:
+    return _page(request, "appendix")
 
 
 @login_required

@@ -113,3 +113,13 @@ def county(north, south, dana):
         latest_category="PHY",
     )
     return {"a1": a1, "a2": a2, "b1": b1, "c1": c1}
+
+
+def download(client, url, query):
+    """A download: complete the disclosure record the page asks for (R6), then fetch it."""
+    from familyworkbook.access.tests.disclosing import disclose_and_fetch, is_disclosure_step
+
+    response = client.get(url, query)
+    if is_disclosure_step(response):
+        _form, response = disclose_and_fetch(client, response)
+    return response

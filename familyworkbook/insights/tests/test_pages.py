@@ -18,6 +18,7 @@ from familyworkbook.insights.models import (
     Thresholds,
     TrainingRecord,
 )
+from familyworkbook.insights.tests.conftest import download
 
 PERIOD = {
     "date_from_day": "1",
@@ -72,7 +73,7 @@ def test_costs_period_errors(client, signed_in, sam):
 
 def test_workforce_download_is_audited(client, signed_in, sam, north):
     url = reverse("insights:download", args=["workforce", "posts", "csv"])
-    response = signed_in(client, sam).get(url, {**PERIOD, "scope": f"team:{north.pk}"})
+    response = download(signed_in(client, sam), url, {**PERIOD, "scope": f"team:{north.pk}"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["Posts and vacancies by role"]
     assert rows[3][:2] == ["Social worker", "1"]
@@ -81,7 +82,7 @@ def test_workforce_download_is_audited(client, signed_in, sam, north):
 
 def test_costs_download(client, signed_in, sam):
     url = reverse("insights:download", args=["costs", "costs", "csv"])
-    response = signed_in(client, sam).get(url, PERIOD)
+    response = download(signed_in(client, sam), url, PERIOD)
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[2][3] == "Avoided cost (£)"
     assert len(rows) == 5

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from familyworkbook.audit.models import AuditEvent
 from familyworkbook.demo import builders
+from familyworkbook.insights.tests.conftest import download
 
 QUERY = {
     "scope": "",
@@ -75,7 +76,7 @@ def test_form_errors_in_the_govuk_summary(client, signed_in, sam, north, overrid
 
 def test_csv_download_holds_the_table_and_is_audited(client, signed_in, county, north, performance):
     url = reverse("insights:download", args=["dashboard", "open", "csv"])
-    response = signed_in(client, performance).get(url, _query(north))
+    response = download(signed_in(client, performance), url, _query(north))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -92,7 +93,7 @@ def test_csv_download_holds_the_table_and_is_audited(client, signed_in, county, 
 
 def test_xlsx_download_holds_the_table(client, signed_in, county, north, performance):
     url = reverse("insights:download", args=["dashboard", "days_in_care", "xlsx"])
-    response = signed_in(client, performance).get(url, _query(north))
+    response = download(signed_in(client, performance), url, _query(north))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
