@@ -173,6 +173,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cases:my_caseload"
 LOGOUT_REDIRECT_URL = "login"
 
+# No composition rules (ASVS 6.2.5): length, similarity and the breached list only.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -180,7 +181,6 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en-gb"

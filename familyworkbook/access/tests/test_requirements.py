@@ -76,11 +76,6 @@ def test_no_composition_rules_for_letters():
     validate_password("ünïcödé pässphråsé wörks")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="settings keep NumericPasswordValidator, a composition rule ASVS 6.2.5 forbids; "
-    "the lead is asked to remove it (report of helper S)",
-)
 def test_a_long_all_digit_password_is_allowed():
     validate_password("7306 4419 2285 9917".replace(" ", ""))
 
