@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from familyworkbook.access.tests.disclosing import disclose_and_fetch, is_disclosure_step
 from familyworkbook.audit.models import AuditEvent
 from familyworkbook.meetings import services
 from familyworkbook.meetings.models import Action, Meeting, MeetingStatus, Rag
@@ -214,10 +215,15 @@ def test_sign_off_then_read_only_and_amendments(client, signed_in, mo, sam, plan
 def test_print_and_ics_are_audited(client, signed_in, mo, plan):
     m = plan()
     signed_in(client, mo)
-    response = client.get(reverse("meetings:ics", args=[m.pk]))
+    # Both hand the record over, so each asks for a disclosure record first (access R6).
+    asked = client.get(reverse("meetings:ics", args=[m.pk]))
+    assert is_disclosure_step(asked)
+    _form, response = disclose_and_fetch(client, asked)
     assert response["Content-Type"].startswith("text/calendar")
     assert b"BEGIN:VCALENDAR" in response.content
-    assert client.get(reverse("meetings:print", args=[m.pk])).status_code == 200
+    asked = client.get(reverse("meetings:print", args=[m.pk]))
+    assert is_disclosure_step(asked)
+    assert disclose_and_fetch(client, asked)[1].status_code == 200
     verbs = set(AuditEvent.objects.filter(target_id=str(m.pk)).values_list("verb", flat=True))
     assert {"printed", "downloaded", "viewed"} <= verbs
 
