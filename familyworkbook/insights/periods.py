@@ -5,9 +5,12 @@ and the `Table` every insights measure returns (caption, headings, rows, method 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -130,3 +133,25 @@ class Table:
 
 def share(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
+
+
+AGGREGATE_WORK_MEM = "64MB"
+
+
+@contextmanager
+def without_jit() -> Iterator[None]:
+    """Run the block in a transaction with PostgreSQL's JIT compiler off (SET LOCAL).
+
+    The insights aggregates are one wide statement per table (a COUNT ... FILTER per quarter
+    and category) over tens of thousands of rows. Their planned cost crosses `jit_above_cost`,
+    so PostgreSQL compiles them, and on the 20,000-family county compiling took 0.4-1.7 s a
+    statement against 30-250 ms of execution (EXPLAIN ANALYZE in docs/decisions/
+    insights-postgres-jit.md). SET LOCAL ends with the transaction: no other query is affected.
+    Elsewhere (SQLite) it only opens the transaction.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+                cursor.execute(f"SET LOCAL work_mem = '{AGGREGATE_WORK_MEM}'")
+        yield

@@ -42,6 +42,7 @@ from familyworkbook.insights.periods import (  # noqa: F401 - re-exported for th
     quarters_between,
     scope_choices,
     scope_from_key,
+    without_jit,
 )
 from familyworkbook.insights.periods import share as _share
 from familyworkbook.teams.models import Role
@@ -442,7 +443,7 @@ def _visit_counts(cases: QuerySet[Case], quarters: list[Quarter]) -> dict[str, i
         else "(visited_on - previous)"
     )
     try:
-        case_sql, case_params = cases.values("pk").query.sql_with_params()
+        case_sql, case_params = cases.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # no cases in scope: every count is nought
         return {f"{c}{i}": 0 for i in range(len(quarters)) for c in "nsarw"}
     within = " OR ".join(f"(kind = %s AND {gap} <= %s)" for _kind in VISIT_TIMESCALE_DAYS)
@@ -450,35 +451,46 @@ def _visit_counts(cases: QuerySet[Case], quarters: list[Quarter]) -> dict[str, i
     for kind, days in VISIT_TIMESCALE_DAYS.items():
         within_params += [kind.value, days]
     kinds = [k.value for k in VISIT_TIMESCALE_DAYS]
-    columns: list[str] = []
-    params: list[Any] = []
-    for i, q in enumerate(quarters):
-        inq = "visited_on >= %s AND visited_on <= %s"
-        span = [q.start, q.end]
-        columns += [
-            f"COUNT(CASE WHEN {inq} THEN 1 END) AS n{i}",
-            f"COUNT(CASE WHEN {inq} AND seen THEN 1 END) AS s{i}",
-            f"COUNT(CASE WHEN {inq} AND seen_alone THEN 1 END) AS a{i}",
-            f"COUNT(CASE WHEN {inq} AND previous IS NOT NULL"
-            f" AND kind IN (%s, %s, %s) THEN 1 END) AS r{i}",
-            f"COUNT(CASE WHEN {inq} AND previous IS NOT NULL AND ({within}) THEN 1 END) AS w{i}",
-        ]
-        params += span + span + span + span + kinds + span + within_params
+    # Each visit is labelled with its quarter once, then counted by group: the conditions
+    # are evaluated once per row, not once per row per quarter.
+    quarter_of_visit = (
+        "CASE "
+        + " ".join(
+            f"WHEN visited_on >= %s AND visited_on <= %s THEN {i}" for i in range(len(quarters))
+        )
+        + " END"
+    )
+    quarter_params: list[Any] = []
+    for q in quarters:
+        quarter_params += [q.start, q.end]
     table = Visit._meta.db_table
     sql = (
-        f"SELECT {', '.join(columns)} FROM ("  # noqa: S608 - no user text: all values are parameters
-        f"SELECT visited_on, kind, seen, seen_alone, LAG(visited_on) OVER ("
+        f"SELECT quarter, COUNT(*), "  # noqa: S608 - no user text: all values are parameters
+        f"COUNT(CASE WHEN seen THEN 1 END), COUNT(CASE WHEN seen_alone THEN 1 END), "
+        f"COUNT(CASE WHEN previous IS NOT NULL AND kind IN (%s, %s, %s) THEN 1 END), "
+        f"COUNT(CASE WHEN previous IS NOT NULL AND ({within}) THEN 1 END) FROM ("
+        f"SELECT {quarter_of_visit} AS quarter, visited_on, kind, seen, seen_alone, previous "
+        f"FROM (SELECT visited_on, kind, seen, seen_alone, LAG(visited_on) OVER ("
         f"PARTITION BY child_id, kind ORDER BY visited_on, id) AS previous "
         f"FROM {table} WHERE archived_at IS NULL AND visited_on <= %s "
         f"AND case_id IN ({case_sql})) AS visits_with_previous "
-        f"WHERE visited_on >= %s"
+        f"WHERE visited_on >= %s) AS labelled WHERE quarter IS NOT NULL GROUP BY quarter"
     )
-    params += [quarters[-1].end, *case_params, quarters[0].start]
+    params = [
+        *kinds,
+        *within_params,
+        *quarter_params,
+        quarters[-1].end,
+        *case_params,
+        quarters[0].start,
+    ]
+    result = {f"{c}{i}": 0 for i in range(len(quarters)) for c in "nsarw"}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
-        names = [c[0] for c in cursor.description]
-    return dict(zip(names, row, strict=True))
+        for quarter, *counts in cursor.fetchall():
+            for c, value in zip("nsarw", counts, strict=True):
+                result[f"{c}{quarter}"] = value
+    return result
 
 
 def visits(cases: QuerySet[Case], quarters: list[Quarter]) -> Table:

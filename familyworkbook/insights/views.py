@@ -111,7 +111,8 @@ def _page(request: HttpRequest, name: str) -> HttpResponse:
     form = _form(request, form_class)
     context: dict[str, Any] = {"form": form, "tables": [], "page": name}
     if form.is_valid():
-        result = compute(request.user, form)
+        with selectors.without_jit():
+            result = compute(request.user, form)
         context.update(result)
         context.update(
             scope=getattr(form, "chosen_scope", None),
@@ -163,7 +164,8 @@ def download(request: HttpRequest, page: str, slug: str, file_format: str) -> Ht
     form = form_class(request.GET)
     if not form.is_valid():
         return render(request, template, {"form": form, "tables": [], "page": page}, status=400)
-    tables = {t.slug: t for t in compute(request.user, form)["tables"]}
+    with selectors.without_jit():
+        tables = {t.slug: t for t in compute(request.user, form)["tables"]}
     table = tables.get(slug)
     if table is None:
         raise Http404
