@@ -535,6 +535,7 @@ def fairness(ctx: FillContext) -> Filled:
         )
     if table.rows:
         out.tables.append(table)
+    out.facts.extend(_document_shares(ctx, people))
     shares = p.in_window(
         SharingRecord.objects.filter(family=ctx.family, archived_at__isnull=True)
         .filter(Q(person__isnull=True) | Q(person__in=Person.objects.visible_to(ctx.user)))
@@ -562,6 +563,71 @@ def fairness(ctx: FillContext) -> Filled:
             )
         )
     return out
+
+
+def _document_shares(ctx: FillContext, people: list[Person]) -> list[Fact]:
+    """Reports shared with family members, and the comments they sent back."""
+    from familyworkbook.documents.models import Document, ParentComment, Share
+
+    documents = Document.objects.visible_to(ctx.user).filter(family=ctx.family)
+    ids = [x.pk for x in people]
+    facts = []
+    shares = p.in_window(
+        Share.objects.filter(
+            document__in=documents, recipient_person_id__in=ids, archived_at__isnull=True
+        ).select_related("document", "recipient_person", "created_by"),
+        "shared_on",
+        ctx,
+    )
+    for share in shares.order_by("shared_on", "pk"):
+        facts.append(
+            Fact(
+                text=_("%(d)s: “%(title)s” shared with %(who)s (%(how)s).")
+                % {
+                    "d": p.day(share.shared_on),
+                    "title": share.document.title,
+                    "who": share.recipient_person.full_name,
+                    "how": share.get_method_display().lower(),
+                },
+                source=Source(
+                    model="documents.Share",
+                    pk=share.pk,
+                    date=share.shared_on,
+                    author=p.user_name(share.created_by),
+                    label=_("Document share %(id)s") % {"id": share.pk},
+                ),
+                about=share.recipient_person.full_name,
+            )
+        )
+    comments = p.in_window(
+        ParentComment.objects.filter(
+            document__in=documents, person_id__in=ids, archived_at__isnull=True
+        ).select_related("document", "person", "created_by"),
+        "received_on",
+        ctx,
+    )
+    for c in comments.order_by("received_on", "pk"):
+        facts.append(
+            Fact(
+                text=_("%(d)s: %(who)s commented on “%(title)s” (%(kind)s).")
+                % {
+                    "d": p.day(c.received_on),
+                    "who": c.person.full_name,
+                    "title": c.document.title,
+                    "kind": c.get_kind_display().lower(),
+                },
+                source=Source(
+                    model="documents.ParentComment",
+                    pk=c.pk,
+                    date=c.received_on,
+                    author=p.user_name(c.created_by),
+                    basis=Basis.REPORTED,
+                    label=_("Comment %(id)s") % {"id": c.pk},
+                ),
+                about=c.person.full_name,
+            )
+        )
+    return facts
 
 
 # Children Act 1989 s1(3), as enacted and in force (legislation.gov.uk); Open Government

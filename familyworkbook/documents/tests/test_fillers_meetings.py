@@ -56,3 +56,39 @@ def test_a_worker_outside_the_family_gets_no_record(world, priya):
     ctx = world.ctx(user=priya.user, subject=world.meetings[0])
     for name in RECORD:
         assert not FILLERS[name](ctx).facts
+
+
+def test_a_worker_downloads_the_signed_off_record_as_a_pdf(world, client, signed_in):
+    import io
+
+    from django.urls import reverse
+    from pypdf import PdfReader
+
+    from familyworkbook.access.tests.disclosing import disclose_and_fetch, is_disclosure_step
+    from familyworkbook.audit.models import AuditEvent
+    from familyworkbook.documents.models import Document
+
+    signed_in(client, world.sam)
+    meeting = world.meetings[1]
+    page = client.get(reverse("meetings:meeting", args=[meeting.pk]))
+    url = reverse("documents:meeting_pdf", args=[meeting.pk])
+    assert url in page.content.decode()
+    first = client.get(url)
+    assert is_disclosure_step(first)  # a download needs a disclosure record first
+    _form, response = disclose_and_fetch(client, first)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).split()
+    )
+    assert "Decision at the amber meeting." in text and "Amber: some concern" in text
+    assert AuditEvent.objects.filter(verb="downloaded", target_id=str(meeting.pk)).exists()
+    assert Document.objects.filter(type_key="meeting_record", subject_id=meeting.pk).count() == 1
+
+
+def test_a_worker_in_another_team_gets_404_for_the_meeting_pdf(world, client, signed_in, priya):
+    from django.urls import reverse
+
+    signed_in(client, priya)
+    response = client.get(reverse("documents:meeting_pdf", args=[world.meetings[0].pk]))
+    assert response.status_code == 404

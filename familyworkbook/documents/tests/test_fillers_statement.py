@@ -123,6 +123,38 @@ def test_fairness_lists_the_meetings_the_family_were_invited_to(world):
     assert {(r[2], r[3].text) for r in table.rows} == {("Alex Smith", "Present in the room")}
 
 
+def test_fairness_lists_reports_shared_with_the_family_and_what_they_said(world):
+    import datetime as dt
+
+    from familyworkbook.documents import services
+
+    document = services.create_document(
+        family=world.family, type_key="parenting_assessment_parent", by=world.sam.user
+    )
+    services.share(
+        document=document,
+        by=world.sam.user,
+        purpose="Shared before the meeting",
+        lawful_basis="public_task",
+        method="in_person",
+        shared_on=dt.date(2025, 6, 10),
+        recipient_person=world.jo,
+    )
+    services.add_comment(
+        document=document,
+        person=world.jo,
+        kind="disagreement",
+        text="I do not drink every day.",
+        received_on=dt.date(2025, 6, 12),
+        by=world.sam.user,
+    )
+    filled = statement.fairness(world.ctx())
+    text = text_of(filled)
+    assert "10 June 2025: “Your parenting assessment” shared with Jo Smith (in person)." in text
+    assert "12 June 2025: Jo Smith commented on “Your parenting assessment” (disagreement)." in text
+    assert assert_traceable(filled) >= 3
+
+
 def test_the_welfare_checklist_is_the_statutory_text_with_its_licence(world):
     filled = statement.welfare_checklist(world.ctx())
     rows = [r[0].text for r in filled.tables[0].rows]

@@ -488,6 +488,8 @@ DATE_FIELD = {
     "cases.allocation": "started_on",
     "cases.case": "opened_on",
     "people.address": "from_date",
+    "documents.share": "shared_on",
+    "documents.parentcomment": "received_on",
 }
 
 
