@@ -391,6 +391,21 @@ def sources(content: dict) -> list[dict]:
     return found
 
 
+def fact_texts(content: dict) -> list[tuple[dict, str]]:
+    """(source, text) for every fact in the content, in order."""
+    found = []
+    for s in content["sections"]:
+        found += [(f["source"], f["text"]) for f in s["facts"]]
+        for t in s["tables"]:
+            found += [
+                (c["fact"]["source"], c["fact"]["text"])
+                for row in t["rows"]
+                for c in row
+                if "fact" in c
+            ]
+    return found
+
+
 # --- Rendering ---------------------------------------------------------------------------
 
 

@@ -164,3 +164,21 @@ class RedactForm(forms.Form):
 
 class FreezeForm(forms.Form):
     reason = forms.ChoiceField(choices=[("filed", "filed"), ("signed", "signed")])
+
+
+class FactStatusForm(forms.Form):
+    source_ref = forms.ChoiceField(
+        label=_("Fact"), error_messages={"required": _("Select the fact")}
+    )
+    basis = forms.ChoiceField(
+        label=_("How is this known?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select how this is known")},
+    )
+
+    def __init__(self, *args: Any, facts: list[tuple[str, str]], **kwargs: Any) -> None:
+        from familyworkbook.documents.facts import Basis
+
+        super().__init__(*args, **kwargs)
+        self.fields["source_ref"].choices = [("", "")] + facts
+        self.fields["basis"].choices = Basis.choices

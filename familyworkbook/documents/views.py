@@ -366,6 +366,47 @@ def redact(request: HttpRequest, family_id: int, document_id: int) -> HttpRespon
 
 
 @login_required
+@require_http_methods(GET_POST)
+def fact_status(request: HttpRequest, family_id: int, document_id: int) -> HttpResponse:
+    """Say how one fact in this document is known (observed, reported, disputed, a court
+    finding) when the record's default is not right for it."""
+    family, doc = _document(request, family_id, document_id)
+    content = engine.build(doc, request.user).content
+    facts: dict[str, str] = {}
+    for source, text in engine.fact_texts(content):
+        ref = engine.source_ref(source)
+        facts.setdefault(ref, f"{text[:90]} ({source['reference']})")
+    form = forms.FactStatusForm(
+        request.POST if request.method == "POST" else None, facts=sorted(facts.items())
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_fact_status(document=doc, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The document now says how this fact is known"))
+            return redirect(doc.get_absolute_url())
+    return render(
+        request,
+        "documents/form.html",
+        {
+            "family": family,
+            "document": doc,
+            "form": form,
+            "heading": _("Correct how a fact is known"),
+            "caption": doc.title,
+            "intro": _(
+                "An allegation must never read as a fact. Say whether you saw it, were told it, "
+                "it is disputed or a court found it. This changes this document only."
+            ),
+            "back": doc.get_absolute_url(),
+            "button": _("Save"),
+        },
+    )
+
+
+@login_required
 @require_http_methods(["GET"])
 def versions(request: HttpRequest, family_id: int, document_id: int) -> HttpResponse:
     family, doc = _document(request, family_id, document_id)

@@ -214,3 +214,20 @@ def test_downloads_and_versions_are_audited(client, signed_in, casefile, confere
         ).values_list("verb", flat=True)
     )
     assert verbs.count("downloaded") == 3 and "exported" in verbs
+
+
+def test_correct_how_a_fact_is_known(client, signed_in, casefile, conference):
+    signed_in(client, casefile.sam)
+    entry = casefile.entries[2]  # direct work: observed by default
+    ref = f"workbook.Entry:{entry.pk}"
+    assert client.get(url("fact_status", conference)).status_code == 200
+    refused = client.post(url("fact_status", conference), {"source_ref": ref})
+    assert "Select how this is known" in refused.content.decode()
+    response = client.post(url("fact_status", conference), {"source_ref": ref, "basis": "disputed"})
+    assert response.status_code == 302
+    from familyworkbook.documents import engine
+
+    content = engine.build(conference, casefile.sam.user).content
+    facts = [s for s, _ in engine.fact_texts(content) if engine.source_ref(s) == ref]
+    assert facts and all(s["basis"] == "disputed" for s in facts)
+    assert "Disputed:" in engine.render_body(content)
