@@ -1,6 +1,6 @@
 from django.urls import path
 
-from familyworkbook.documents import views
+from familyworkbook.documents import meeting_pdf, views
 
 app_name = "documents"
 
@@ -8,6 +8,7 @@ F = "family/<int:family_id>/"
 D = F + "<int:document_id>/"
 
 urlpatterns = [
+    path("meeting/<int:meeting_id>/pdf/", meeting_pdf.meeting_pdf, name="meeting_pdf"),
     path(F, views.documents, name="list"),
     path(F + "new/", views.new_document, name="new"),
     path(D, views.document, name="document"),
