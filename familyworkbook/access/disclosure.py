@@ -123,8 +123,9 @@ def require_disclosure(
                     transaction.set_rollback(True)
             if refused is not None:
                 raise refused
-            if hasattr(response, "close"):
-                response.close()
+            # Not response.close(): that sends request_finished, which closes the database
+            # connection in the middle of this request. The discarded body is left to GC.
+            del response
             family_id = None if internal else _family_id(kwargs, family_of, request)
             token = make_token(
                 request,
