@@ -89,7 +89,9 @@ def _statutory(children: dict[int, Person]) -> Iterator[Event]:
         yield ev(p.started_on, _("Child in need plan started"), p.episode.child_id, order=3)
         if p.ended_on:
             yield ev(p.ended_on, _("Child in need plan ended"), p.episode.child_id, order=8)
+    plan_child: dict[int, int] = {}
     for p in CpPlan.objects.filter(episode__child_id__in=ids, **live).select_related("episode"):
+        plan_child[p.pk] = p.episode.child_id
         yield ev(
             p.started_on,
             _("Child protection plan started"),
@@ -99,12 +101,10 @@ def _statutory(children: dict[int, Person]) -> Iterator[Event]:
         )
         if p.ended_on:
             yield ev(p.ended_on, _("Child protection plan ended"), p.episode.child_id, order=8)
-    for r in CpReview.objects.filter(plan__episode__child_id__in=ids, **live).select_related(
-        "plan__episode"
-    ):
-        yield ev(
-            r.held_on, _("Review child protection conference"), r.plan.episode.child_id, order=4
-        )
+    # By the plans just read, not by a join through every plan and episode in the county:
+    # PostgreSQL chose a hash join over all reviews for that (0.3 s at 20,000 families).
+    for r in CpReview.objects.filter(plan_id__in=list(plan_child), **live):
+        yield ev(r.held_on, _("Review child protection conference"), plan_child[r.plan_id], order=4)
     for lac in LookedAfterEpisode.objects.filter(child_id__in=ids, **live):
         yield ev(
             lac.started_on,
