@@ -187,12 +187,20 @@ def disclosed(client, path, user):
     return client.get(f"{path}?disclosure={record.pk}")
 
 
+# transaction=True: access.disclosure's probe closes the response inside the view, which sends
+# request_finished and closes the database connection; inside a test's wrapping transaction
+# that leaves PostgreSQL with a closed connection (production reconnects).
+@pytest.mark.django_db(transaction=True)
 def test_downloads_need_a_disclosure_record(client, signed_in, casefile, conference):
     signed_in(client, casefile.sam)
     first = client.get(url("download_draft", conference, "pdf"))
     assert first.status_code == 302 and "disclos" in first.url
 
 
+# transaction=True: access.disclosure's probe closes the response inside the view, which sends
+# request_finished and closes the database connection; inside a test's wrapping transaction
+# that leaves PostgreSQL with a closed connection (production reconnects).
+@pytest.mark.django_db(transaction=True)
 def test_downloads_and_versions_are_audited(client, signed_in, casefile, conference):
     signed_in(client, casefile.sam)
     get = lambda path: disclosed(client, path, casefile.sam.user)  # noqa: E731
