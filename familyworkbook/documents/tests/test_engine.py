@@ -266,3 +266,19 @@ def test_working_days_skip_weekends_and_bank_holidays():
     # Conference on Tuesday 30 Dec 2025: 3 working days back skips 25, 26 Dec and the weekend.
     assert share_deadline(dt.date(2025, 12, 30), 3) == dt.date(2025, 12, 23)
     assert add_working_days(dt.date(2026, 11, 20), 1) == dt.date(2026, 11, 23)
+
+
+def test_summary_limit_warnings():
+    content = {"page_limit": 40, "summary_limit": 4}
+    assert engine.page_warnings(content, 20, 4) == [
+        "The summary is 4 pages long: close to its limit of 4 pages."
+    ]
+    assert engine.page_warnings(content, 41, 5) == [
+        "This document is 41 pages long: over its limit of 40 pages. Shorten it before filing, "
+        "or the court must agree a longer document.",
+        "The summary is 5 pages long: over its limit of 4 pages.",
+    ]
+    assert engine.page_warnings(content, 20, 3) == []  # under 80% of 4
+    assert engine.page_warnings(content, 32, None) == [
+        "This document is 32 pages long: close to its limit of 40 pages."
+    ]

@@ -239,3 +239,25 @@ def test_correct_how_a_fact_is_known(client, signed_in, casefile, conference):
     facts = [s for s, _ in engine.fact_texts(content) if engine.source_ref(s) == ref]
     assert facts and all(s["basis"] == "disputed" for s in facts)
     assert "Disputed:" in engine.render_body(content)
+
+
+def test_a_letter_type_makes_one_draft_per_parent(client, signed_in, casefile):
+    signed_in(client, casefile.sam)
+    response = client.post(
+        reverse("documents:new", args=[casefile.family.pk]),
+        {"type_key": "letter_before_proceedings"},
+    )
+    assert response.status_code == 302
+    letters = Document.objects.filter(family=casefile.family, type_key="letter_before_proceedings")
+    assert letters.count() == 2  # Alex and Jo, both with parental responsibility
+    assert {d.subject_id for d in letters} == {casefile.alex.pk, casefile.jo.pk}
+    assert {d.subject_type for d in letters} == {"people.person"}
+
+
+def test_an_intervention_report_without_an_intervention_is_refused(client, signed_in, casefile):
+    signed_in(client, casefile.sam)
+    response = client.post(
+        reverse("documents:new", args=[casefile.family.pk]), {"type_key": "end_of_intervention"}
+    )
+    assert "There is no intervention recorded for this family" in response.content.decode()
+    assert not Document.objects.exists()
