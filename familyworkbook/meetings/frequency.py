@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from familyworkbook.cases.models import Allocation, Case
@@ -99,6 +99,11 @@ class SupervisionReport:
     def never_held(self) -> int:
         return sum(1 for c in self.cases if not c.held)
 
+    def longest_gaps(self, limit: int) -> list[CaseFrequency]:
+        """The cases with the longest gaps first (the page shows these; the CSV has all)."""
+        ordered = sorted(self.cases, key=lambda c: (-c.longest_gap_days, c.family_reference))
+        return ordered[:limit]
+
     @property
     def meetings_held(self) -> int:
         return sum(c.held for c in self.cases)
@@ -154,12 +159,15 @@ def supervision_report(
         out[case_id].held_on.append(day)
     by_discipline: dict[str, int] = defaultdict(int)
     cases_by_discipline: dict[str, set[int]] = defaultdict(set)
-    for case_id, discipline in Attendance.objects.filter(
-        meeting__in=held, status__in=ATTENDED, archived_at__isnull=True
-    ).values_list("meeting__case", "discipline"):
-        row = out[case_id]
-        row.attended_by_discipline[discipline] = row.attended_by_discipline.get(discipline, 0) + 1
-        by_discipline[discipline] += 1
+    for case_id, discipline, n in (
+        Attendance.objects.filter(meeting__in=held, status__in=ATTENDED, archived_at__isnull=True)
+        .values("meeting__case", "discipline")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("meeting__case", "discipline", "n")
+    ):
+        out[case_id].attended_by_discipline[discipline] = n
+        by_discipline[discipline] += n
         cases_by_discipline[discipline].add(case_id)
     labels = dict(Role.choices)
     disciplines = [

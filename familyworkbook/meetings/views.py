@@ -400,6 +400,9 @@ def _frequency_audit(request: HttpRequest, verb: str, form: Any, report: Any) ->
     )
 
 
+PAGE_ROWS = 100  # cases listed on the page, longest gaps first; the CSV has every case
+
+
 @login_required
 @require_http_methods(["GET"])
 def supervision_frequency(request: HttpRequest) -> HttpResponse:
@@ -415,6 +418,8 @@ def supervision_frequency(request: HttpRequest) -> HttpResponse:
             "form": form,
             "report": report,
             "bars": bars,
+            "shown": report.longest_gaps(PAGE_ROWS) if report else [],
+            "page_rows": PAGE_ROWS,
             "chart_height": charts.height(bars),
             "query": request.GET.urlencode(),
         },

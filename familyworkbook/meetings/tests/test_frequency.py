@@ -191,3 +191,17 @@ def test_pages_need_sign_in(client, gcs):
     for name in ["supervision", "supervision_csv"]:
         response = client.get(reverse(f"meetings:{name}"))
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_the_page_lists_the_longest_gaps_first_and_at_most_page_rows(
+    client, signed_in, world, dana, monkeypatch
+):
+    from familyworkbook.meetings import views
+
+    monkeypatch.setattr(views, "PAGE_ROWS", 1)
+    signed_in(client, dana)
+    response = client.get(reverse("meetings:supervision"), period())
+    shown = response.context["shown"]
+    # Jones: never supervised, 60 days; Smiths: 73 days between October and December.
+    assert [c.case_id for c in shown] == [world["smith"].pk]
+    assert "The 1 cases with the longest gaps of 2" in response.content.decode()
