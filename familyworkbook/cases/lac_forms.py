@@ -267,6 +267,15 @@ class OutcomeForm(YearFactForm):
             )  # type: ignore[union-attr]
         self.order_fields(self._meta.fields)  # type: ignore[arg-type]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        items = self._meta.fields[1:]  # type: ignore[index]
+        if not self.errors and all(data.get(name) in (None, "") for name in items):
+            raise forms.ValidationError(
+                _("Record the SDQ score (or why there is none), or at least one outcome")
+            )
+        return data
+
 
 class CareLeaverForm(YearFactForm):
     class Meta:

@@ -196,7 +196,9 @@ def test_fact_change_refuses_a_stale_edit_and_saves_a_fresh_one(sam_client, sam,
 
 
 @pytest.mark.parametrize("kind", sorted(FACTS))
-def test_fact_change_is_404_for_another_team_and_a_missing_record(sam_client, priya, ava, lac, kind):
+def test_fact_change_is_404_for_another_team_and_a_missing_record(
+    sam_client, priya, ava, lac, kind
+):
     sam_client.post(add_url(kind, ava), post_data(**FACTS[kind][0]))
     record = FACTS[kind][3].objects.get()
     other = sign_in(Client(), priya)
@@ -217,6 +219,14 @@ def test_oc2_once_a_year(sam_client, ava, lac):
     response = sam_client.post(add_url("oc2", ava), post_data(year="2026", sdq_score="12"))
     assert "This year&#x27;s record already exists" in response.content.decode()
     assert LookedAfterOutcome.objects.count() == 1
+
+
+def test_an_empty_oc2_is_refused(sam_client, ava, lac):
+    response = sam_client.post(add_url("oc2", ava), post_data(year="2026"))
+    assert "Record the SDQ score (or why there is none), or at least one outcome" in (
+        response.content.decode()
+    )
+    assert LookedAfterOutcome.objects.count() == 0
 
 
 def test_oc2_yes_no_items_are_stored_as_yes_no_or_not_known(sam_client, ava, lac):
