@@ -52,14 +52,6 @@ def _record_disclosures(*, by: Any, label: str, person_ids: list[int], out: Path
         .values_list("person_id", "family_id")
     ):
         family_of.setdefault(person_id, family_id)
-    # The R6 fields (reason for sharing without consent, what was disclosed) where the model
-    # has them: access is adding them as this lands.
-    names = {f.name for f in SharingRecord._meta.get_fields()}
-    extra: dict[str, Any] = {}
-    if "override_reason" in names:
-        extra["override_reason"] = WITHOUT_CONSENT
-    if "path" in names:
-        extra["path"] = str(out)[:500]
     today = timezone.localdate()
     rows = []
     for person_id in person_ids:
@@ -74,7 +66,9 @@ def _record_disclosures(*, by: Any, label: str, person_ids: list[int], out: Path
             purpose=f"{label}: statutory return",
             lawful_basis=LawfulBasis.LEGAL_OBLIGATION,
             decided_on=today,
-            **extra,
+            # R6: no consent is relied on, so the record says why it is shared without it.
+            override_reason=WITHOUT_CONSENT,
+            path=str(out)[:500],
         )
         row.stamp(by)
         rows.append(row)

@@ -27,6 +27,8 @@ def test_cin_census_export_logs_each_child_on_their_family(north, sam, tmp_path)
     assert record.lawful_basis == "legal_obligation"
     assert record.what == "CIN census 2025/26"
     assert record.created_by == sam.user
+    assert record.override_reason.startswith("A statutory return")
+    assert record.path.endswith("cin.xml")
     event = AuditEvent.objects.get(verb="exported")
     assert event.data["sharing_records"] == 3
     assert event.data["children_in_no_family"] == 0
