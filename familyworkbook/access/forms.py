@@ -43,7 +43,21 @@ class BreakGlassForm(GovukForm):
         return "".join(self.cleaned_data["reference"].split()).upper()
 
 
-class SharingForm(GovukModelForm):
+class _ServiceChecksCompleteness:
+    """The service names the missing part of a disclosure on its field (consent, reason);
+    the database constraint backs it up. So the form skips the generic constraint message."""
+
+    def _post_clean(self) -> None:
+        instance = self.instance  # type: ignore[attr-defined]
+        full_clean = instance.full_clean
+        instance.full_clean = lambda *a, **k: full_clean(*a, **{**k, "validate_constraints": False})
+        try:
+            super()._post_clean()  # type: ignore[misc]
+        finally:
+            del instance.full_clean
+
+
+class SharingForm(_ServiceChecksCompleteness, GovukModelForm):
     class Meta:
         model = SharingRecord
         fields = [
@@ -129,7 +143,7 @@ class AuditSearchForm(GovukForm):
     )
 
 
-class DisclosureForm(GovukModelForm):
+class DisclosureForm(_ServiceChecksCompleteness, GovukModelForm):
     """R6: the disclosure record an export, print or download needs before it is served."""
 
     class Meta:

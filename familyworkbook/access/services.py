@@ -99,11 +99,11 @@ def grant_access(
 def record_sharing(*, family: Family, by: User, **fields: Any) -> SharingRecord:
     """One decision to share or not: who (by), what, to whom, why, lawful basis or consent."""
     record = SharingRecord(family=family, **fields)
-    _check_complete(record)
     if record.lawful_basis == LawfulBasis.CONSENT and record.consent_id is None:
         raise ValidationError({"consent": _("Select the consent this sharing relies on")})
     if record.lawful_basis == LawfulBasis.AGREEMENT and record.agreement_id is None:
         raise ValidationError({"agreement": _("Select the information-sharing agreement")})
+    _check_complete(record)
     record.full_clean()
     record.stamp(by)
     record.save()
@@ -154,11 +154,11 @@ def record_disclosure(
         decided_on=timezone.localdate(),
         **fields,
     )
-    _check_complete(record)
     if record.lawful_basis == LawfulBasis.CONSENT and record.consent_id is None:
         raise ValidationError({"consent": _("Select the consent this sharing relies on")})
     if record.lawful_basis == LawfulBasis.AGREEMENT and record.agreement_id is None:
         raise ValidationError({"agreement": _("Select the information-sharing agreement")})
+    _check_complete(record)
     record.full_clean()
     record.stamp(by)
     record.save()

@@ -86,6 +86,26 @@ def test_consent_basis_needs_a_consent(sam_client, smith_case):
     assert "Select the consent this sharing relies on" in response.content.decode()
 
 
+def test_sharing_without_consent_needs_a_reason(sam_client, smith_case):
+    url = reverse("access:record_sharing", args=[smith_case.family_id])
+    fields = {
+        "decision": "shared",
+        "what": "Plan",
+        "recipient": "GP",
+        "purpose": "Care",
+        "lawful_basis": "safeguarding",
+        "decided_on": dt.date(2025, 10, 1),
+    }
+    response = sam_client.post(url, post_data(**fields))
+    assert "explain why it is shared without consent" in response.content.decode()
+    assert not SharingRecord.objects.exists()
+    response = sam_client.post(
+        url, post_data(**fields, override_reason="Asking would put the child at risk")
+    )
+    assert response.status_code == 302
+    assert SharingRecord.objects.get().override_reason
+
+
 def test_break_glass_opens_the_family_for_hours_and_managers_review_it(
     client, signed_in, priya, mo, smith_case
 ):
