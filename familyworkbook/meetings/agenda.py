@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from familyworkbook.cases.models import CareProceedings, Case, CpPlan, CpReview, PreProceedings
+from familyworkbook.core.workingdays import add_working_days
 from familyworkbook.meetings import timescales
 from familyworkbook.meetings.models import Meeting, MeetingType
 from familyworkbook.workbook.models import Goal
@@ -119,7 +120,7 @@ def agenda_for(meeting: Meeting) -> list[Item]:
                 [
                     _("If so, the first core group by %(d)s and the first review by %(r)s")
                     % {
-                        "d": _date(timescales.add_working_days(day, 10)),
+                        "d": _date(add_working_days(day, 10)),
                         "r": _date(timescales.add_months(day, 3)),
                     }
                 ],

@@ -9,8 +9,7 @@ Children 2023) and the working-day arithmetic they need.
   at intervals of no more than 6 months.
 - Legal planning (PLO) meetings have no statutory timescale: none is checked.
 
-Working days leave out weekends and the bank holidays of England and Wales (computed, including
-Easter and substitute days; one-off holidays such as a coronation are not known).
+Working days leave out weekends and England's bank holidays (familyworkbook/core/workingdays.py).
 """
 
 from __future__ import annotations
@@ -18,76 +17,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
 
 from django.utils.translation import gettext as _
 
 from familyworkbook.cases.models import Case, CpPlan, CpReview, Section47
-
-ONE_DAY = dt.timedelta(days=1)
-
-
-def _easter(year: int) -> dt.date:
-    """Easter Sunday (the anonymous Gregorian algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    l_ = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * l_) // 451
-    month, day = divmod(h + l_ - 7 * m + 114, 31)
-    return dt.date(year, month, day + 1)
-
-
-def _first_monday(year: int, month: int) -> dt.date:
-    day = dt.date(year, month, 1)
-    return day + dt.timedelta(days=(7 - day.weekday()) % 7)
-
-
-def _last_monday(year: int, month: int) -> dt.date:
-    day = dt.date(year, month, calendar.monthrange(year, month)[1])
-    return day - dt.timedelta(days=day.weekday())
-
-
-@cache
-def bank_holidays(year: int) -> frozenset[dt.date]:
-    """England and Wales bank holidays in a year, with substitute days for weekends."""
-    easter = _easter(year)
-    days = {
-        easter - 2 * ONE_DAY,
-        easter + ONE_DAY,
-        _first_monday(year, 5),
-        _last_monday(year, 5),
-        _last_monday(year, 8),
-    }
-    new_year = dt.date(year, 1, 1)
-    while new_year.weekday() >= 5:
-        new_year += ONE_DAY
-    days.add(new_year)
-    christmas, boxing = dt.date(year, 12, 25), dt.date(year, 12, 26)
-    if christmas.weekday() == 5:  # Saturday: Monday and Tuesday
-        christmas, boxing = dt.date(year, 12, 27), dt.date(year, 12, 28)
-    elif christmas.weekday() == 6:  # Sunday: Boxing Day Monday, Christmas Tuesday
-        christmas = dt.date(year, 12, 27)
-    elif boxing.weekday() == 5:  # Friday Christmas: Boxing Day moves to Monday
-        boxing = dt.date(year, 12, 28)
-    days |= {christmas, boxing}
-    return frozenset(days)
-
-
-def is_working_day(day: dt.date) -> bool:
-    return day.weekday() < 5 and day not in bank_holidays(day.year)
-
-
-def add_working_days(day: dt.date, n: int) -> dt.date:
-    """The working day `n` working days after `day` (n >= 0)."""
-    while n > 0:
-        day += ONE_DAY
-        if is_working_day(day):
-            n -= 1
-    return day
+from familyworkbook.core.workingdays import add_working_days
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

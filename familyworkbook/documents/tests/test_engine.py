@@ -256,7 +256,8 @@ def test_stale_section_edit_refused(casefile):
 
 
 def test_working_days_skip_weekends_and_bank_holidays():
-    from familyworkbook.documents.workingdays import add_working_days, bank_holidays, share_deadline
+    from familyworkbook.core.workingdays import add_working_days, bank_holidays
+    from familyworkbook.documents.workingdays import share_deadline
 
     assert dt.date(2025, 12, 25) in bank_holidays(2025) and dt.date(2025, 12, 26) in bank_holidays(
         2025

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from familyworkbook import audit
 from familyworkbook.cases.models import Allocation, Case
+from familyworkbook.core.workingdays import is_working_day
 from familyworkbook.meetings import timescales
 from familyworkbook.meetings.models import (
     Action,
@@ -78,7 +79,7 @@ def plan_meeting(
     if case is not None and case.family_id != family.pk:
         raise ValidationError({"case": _("Select a case of this family")})
     day = timezone.localtime(starts_at).date()
-    if mtype.slug in timescales.CONFERENCES and not timescales.is_working_day(day):
+    if mtype.slug in timescales.CONFERENCES and not is_working_day(day):
         raise ValidationError({"date": _("A child protection conference must be on a working day")})
     due = timescales.deadline(mtype.slug, case)
     late_reason = late_reason.strip()
