@@ -279,3 +279,25 @@ TASKS = {
         ),
     }
 }
+
+# Email (meeting invitations, information governance alerts). With no FWB_EMAIL_HOST, emails
+# are printed to the console, which suits the demo and a first look; a deployment names the
+# council's relay. Emails never carry protected details (docs/decisions/meeting-invitation-emails.md).
+EMAIL_HOST = env_str("FWB_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("FWB_EMAIL_PORT", default=587, minimum=1)
+EMAIL_HOST_USER = env_str("FWB_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("FWB_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("FWB_EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env_str("FWB_EMAIL_FROM", "Family Workbook <no-reply@familyworkbook.invalid>")
+
+# Documents from the record: a council's own section schemas (a folder of YAML files that
+# override the shipped ones by key and version; familyworkbook/documents/README.md), and the
+# council's own closure days, which count as non-working days like bank holidays (ISO dates).
+FWB_DOCUMENT_SCHEMAS_DIR = env_str("FWB_DOCUMENT_SCHEMAS_DIR", "") or None
+FWB_EXTRA_NON_WORKING_DAYS = env_list("FWB_EXTRA_NON_WORKING_DAYS", "")
