@@ -60,9 +60,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
-    from pages import _database_url  # same databases as bench/pages.py
+    from harness import database_url  # same databases as bench/pages.py
 
-    os.environ["DATABASE_URL"] = _database_url(args.database, args.families)
+    os.environ["DATABASE_URL"] = database_url(args.database, f"pages_{args.families}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("FWB_ALLOW_INSECURE_KEY", "true")
     os.environ.setdefault("FWB_SECURE_COOKIES", "false")

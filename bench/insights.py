@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from pages import _database_url, _percentile  # noqa: E402
+from harness import database_url, percentile  # noqa: E402
 
 
 def _signed_in(client, user):  # type: ignore[no-untyped-def]
@@ -57,7 +57,7 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    os.environ["DATABASE_URL"] = _database_url(args.database, args.families)
+    os.environ["DATABASE_URL"] = database_url(args.database, f"pages_{args.families}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("FWB_ALLOW_INSECURE_KEY", "true")
     os.environ.setdefault("FWB_SECURE_COOKIES", "false")
@@ -148,7 +148,7 @@ def main() -> int:
             "families": families,
             "requests": args.repeat,
             "median_ms": round(statistics.median(timings), 1),
-            "p95_ms": round(_percentile(timings, 95), 1),
+            "p95_ms": round(percentile(timings, 95), 1),
             "sql_median_ms": round(statistics.median(sql), 1),
             "max_queries": max(query_counts),
         }

@@ -34,30 +34,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from harness import database_url, percentile  # noqa: E402
 
 HEAVY_MARK = "Bench: three years of Workbook"
-
-
-def _database_url(kind: str, families: int) -> str:
-    if kind == "sqlite":
-        path = ROOT / "var" / "bench" / f"workbook_{families}.sqlite3"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{path}"
-    import psycopg
-
-    name = f"fwb_workbook_{families}"
-    base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{base}/{name}"
-
-
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
 
 
 def add_three_years(family_ids: list[int], anchor: dt.date, rng: random.Random) -> int:
@@ -168,7 +149,7 @@ def main() -> int:
     parser.add_argument("--prepare-only", action="store_true", help="seed, then stop")
     args = parser.parse_args()
 
-    os.environ["DATABASE_URL"] = _database_url(args.database, args.families)
+    os.environ["DATABASE_URL"] = database_url(args.database, f"workbook_{args.families}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("FWB_ALLOW_INSECURE_KEY", "true")
     os.environ.setdefault("FWB_SECURE_COOKIES", "false")
@@ -267,7 +248,7 @@ def main() -> int:
             ],
             "requests": args.repeat,
             "median_ms": round(statistics.median(timings), 1),
-            "p95_ms": round(_percentile(timings, 95), 1),
+            "p95_ms": round(percentile(timings, 95), 1),
             "max_queries": max(query_counts),
         }
         results.append(row)
