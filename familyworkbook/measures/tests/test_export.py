@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from familyworkbook.access.tests.disclosing import disclose_and_fetch, is_disclosure_step
 from familyworkbook.audit.models import AuditEvent
 from familyworkbook.measures import export
 from familyworkbook.people.models import Person
@@ -140,7 +141,9 @@ def test_negative_readiness_stays_a_number(smith_case, parent, sam):
 
 def test_team_csv_download_is_audited(sam_client, sam, north, record_sdq):
     record_sdq()
-    response = sam_client.get(reverse("measures:team_csv", args=[north.pk]))
+    asked = sam_client.get(reverse("measures:team_csv", args=[north.pk]))
+    assert is_disclosure_step(asked)  # a file leaving the system needs a disclosure record
+    _form, response = disclose_and_fetch(sam_client, asked)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
