@@ -21,6 +21,10 @@ FAMILIES ?= 400
 SEED ?= 1
 # pytest's own flags for every half, e.g. `make test PYTEST_ARGS="-k family -x"`.
 PYTEST_ARGS ?=
+# The SQLite and PostgreSQL halves run in this many pytest-xdist workers (one per core here;
+# each worker has its own test database). PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= 2
+PARALLEL := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist worksteal,)
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 
@@ -140,14 +144,14 @@ _test-start:
 test-sqlite: setup $(STAMP_VALIDATORS)
 	@echo "== Tests on SQLite =="
 	@mkdir -p $(RESULTS)
-	@env -u DATABASE_URL $(PYTEST) -m "not browser" --junitxml=$(RESULTS)/sqlite.xml $(PYTEST_ARGS) \
+	@env -u DATABASE_URL $(PYTEST) -m "not browser" $(PARALLEL) --junitxml=$(RESULTS)/sqlite.xml $(PYTEST_ARGS) \
 		|| scripts/pytest_failed.sh $$? "SQLite"
 
 test-postgres: setup $(STAMP_VALIDATORS)
 	@echo "== Tests on PostgreSQL =="
 	@mkdir -p $(RESULTS)
 	@if reason=$$($(PY) scripts/check_postgres.py "$(POSTGRES_URL)"); then \
-		DATABASE_URL="$(POSTGRES_URL)" $(PYTEST) -m "not browser" --junitxml=$(RESULTS)/postgres.xml $(PYTEST_ARGS) \
+		DATABASE_URL="$(POSTGRES_URL)" $(PYTEST) -m "not browser" $(PARALLEL) --junitxml=$(RESULTS)/postgres.xml $(PYTEST_ARGS) \
 			|| scripts/pytest_failed.sh $$? "PostgreSQL"; \
 	elif [ "$${CI:-}" = "true" ]; then \
 		echo "FAILED: PostgreSQL is required under CI=true but cannot be reached: $$reason" >&2; exit 1; \
