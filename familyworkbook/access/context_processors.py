@@ -12,8 +12,11 @@ def access_nav(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated or not user.is_verified():  # type: ignore[union-attr]
         return {}
     from familyworkbook.access import policy
+    from familyworkbook.teams.models import Role
 
+    actor = policy.actor_of(user)
     return {
         "nav_audit": policy.holds(user, policy.SEARCH_AUDIT_PERMISSION),
-        "nav_emergency_review": policy.actor_of(user).is_manager,
+        "nav_emergency_review": actor.is_manager,
+        "nav_meeting_types": actor.role == Role.SYSTEM_ADMIN,
     }

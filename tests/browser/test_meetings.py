@@ -27,9 +27,7 @@ def world():
     sam = builders.worker(
         "sam", role=Role.SOCIAL_WORKER, teams=[north], first_name="Sam", last_name="Okafor"
     )
-    builders.worker(
-        "mo", role=Role.TEAM_MANAGER, teams=[north], first_name="Mo", last_name="Reid"
-    )
+    builders.worker("mo", role=Role.TEAM_MANAGER, teams=[north], first_name="Mo", last_name="Reid")
     dana = builders.worker(
         "dana", role=Role.DA_SURVIVOR_WORKER, teams=[north], first_name="Dana", last_name="Price"
     )

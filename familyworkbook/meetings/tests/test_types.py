@@ -45,6 +45,15 @@ def test_only_system_administrators_reach_the_pages(client, signed_in, mo, types
     assert not MeetingType.objects.filter(slug="strategy_discussion").exists()
 
 
+def test_the_menu_offers_meeting_types_to_system_administrators_only(
+    admin_client, client, signed_in, mo, types
+):
+    link = f'href="{reverse("meetings:types")}"'
+    assert link in admin_client.get(reverse("meetings:due")).content.decode()
+    signed_in(client, mo)
+    assert link not in client.get(reverse("meetings:due")).content.decode()
+
+
 def test_list_shows_every_type(admin_client, types):
     html = admin_client.get(reverse("meetings:types")).content.decode()
     for t in types.values():
