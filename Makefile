@@ -24,7 +24,7 @@ PYTEST_ARGS ?=
 # The SQLite and PostgreSQL halves run in this many pytest-xdist workers (one per core here;
 # each worker has its own test database). PYTEST_WORKERS=0 runs them in one process.
 PYTEST_WORKERS ?= 2
-PARALLEL := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist worksteal,)
+PARALLEL := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist load,)
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 
