@@ -36,3 +36,28 @@ def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
     return ordered[index]
+
+
+def open_county(kind: str, name: str, *, families: int, seed: int) -> None:
+    """Point Django at benchmark database `name`, migrate it, and seed a demo county of
+    `families` families if it holds none."""
+    import time
+
+    os.environ["DATABASE_URL"] = database_url(kind, name)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("FWB_ALLOW_INSECURE_KEY", "true")
+    os.environ.setdefault("FWB_SECURE_COOKIES", "false")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from familyworkbook.people.models import Family
+
+    print(f"database: {kind} ({connection.vendor}); families wanted: {families:,}")
+    call_command("migrate", verbosity=0)
+    if not Family.objects.exists():
+        started = time.perf_counter()
+        call_command("seed_demo", families=families, seed=seed)
+        print(f"seeded in {time.perf_counter() - started:.1f} s")

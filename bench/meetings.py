@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -29,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from harness import database_url, percentile  # noqa: E402
+from harness import open_county, percentile  # noqa: E402
 
 
 def main() -> int:
@@ -40,32 +39,18 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
-    os.environ["DATABASE_URL"] = database_url(args.database, f"meetings_{args.families}")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("FWB_ALLOW_INSECURE_KEY", "true")
-    os.environ.setdefault("FWB_SECURE_COOKIES", "false")
-    import django
-
-    django.setup()
+    open_county(args.database, f"meetings_{args.families}", families=args.families, seed=args.seed)
     from django.contrib.auth.models import Permission
-    from django.core.management import call_command
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
+    from conftest import sign_in  # the tests' sign-in: password session plus a verified TOTP
     from familyworkbook.cases.models import Case
     from familyworkbook.meetings.models import Meeting
     from familyworkbook.people.models import Family
     from familyworkbook.teams.models import User
-
-    print(f"database: {args.database} ({connection.vendor}); families wanted: {args.families:,}")
-    call_command("migrate", verbosity=0)
-    if not Family.objects.exists():
-        started = time.perf_counter()
-        call_command("seed_demo", families=args.families, seed=args.seed)
-        print(f"seeded in {time.perf_counter() - started:.1f} s")
-    from conftest import sign_in  # the tests' sign-in: password session plus a verified TOTP
 
     manager = User.objects.get(username="team_manager")
     council = User.objects.get(username="performance")
