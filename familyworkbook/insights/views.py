@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -260,8 +259,10 @@ def dashboard_cases(request: HttpRequest) -> HttpResponse:
 def _recording_page(
     request: HttpRequest, form_class: Any, record: Any, rows: Any, template: str
 ) -> HttpResponse:
+    # Not allowed looks like not found (404), as on every other page: a 403 would say the
+    # page is there for someone else.
     if not services.may_record_workforce(request.user):
-        raise PermissionDenied
+        raise Http404
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         record(by=request.user, data=form.cleaned_data, request=request)

@@ -99,6 +99,7 @@ OVERRIDES: dict[str, dict[str, Callable[[Any, World], Any]]] = {
 MANAGERS = "managers"
 IG = "information governance"
 SYSTEM_ADMINS = "system administrators"
+WORKFORCE_RECORDERS = "workforce recorders"
 GATES: dict[str, str] = {
     "meetings:types": SYSTEM_ADMINS,  # reference data: the council's meeting types
     "meetings:type_add": SYSTEM_ADMINS,
@@ -109,6 +110,11 @@ GATES: dict[str, str] = {
     "access:audit_search": IG,
     "access:subject_access": IG,  # any person on the record, audited: IG's job
     "access:approvals": "approvers",  # R7 second approvers: managers and IG
+    # The training register and clinical supervision log: managers and performance staff
+    # (insights.services.RECORDING_ROLES); the matrix's IG and council personas are
+    # performance staff.
+    "insights:training": WORKFORCE_RECORDERS,
+    "insights:supervision": WORKFORCE_RECORDERS,
 }
 
 # A child's statutory events: an adult's id is refused like a missing one (so in the
@@ -173,6 +179,15 @@ def gate_open(gate: str | None, persona: str) -> bool:
         return persona in {Role.TEAM_MANAGER, Role.SERVICE_MANAGER, IG_PERSONA}
     if gate == SYSTEM_ADMINS:
         return persona == Role.SYSTEM_ADMIN
+    if gate == WORKFORCE_RECORDERS:
+        return persona in {
+            Role.TEAM_MANAGER,
+            Role.SERVICE_MANAGER,
+            Role.PERFORMANCE,
+            Role.SYSTEM_ADMIN,
+            IG_PERSONA,
+            COUNCIL_PERSONA,
+        }
     return True
 
 

@@ -11,10 +11,24 @@ from familyworkbook.insights.models import ClinicalSupervision, Course, Training
 from familyworkbook.teams.models import Role
 
 
-def test_a_social_worker_may_not_record(client, signed_in, sam):
+def test_a_social_worker_gets_404_for_the_registers_and_records_nothing(client, signed_in, sam):
     c = signed_in(client, sam)
-    assert c.get(reverse("insights:training")).status_code == 403
-    assert c.post(reverse("insights:supervision"), {}).status_code == 403
+    assert c.get(reverse("insights:training")).status_code == 404
+    assert c.get(reverse("insights:supervision")).status_code == 404
+    response = c.post(
+        reverse("insights:training"),
+        {
+            "worker": sam.pk,
+            "course": Course.MI_CORE,
+            "completed_on_day": "3",
+            "completed_on_month": "2",
+            "completed_on_year": "2025",
+        },
+    )
+    assert response.status_code == 404
+    assert c.post(reverse("insights:supervision"), {}).status_code == 404
+    assert not TrainingRecord.objects.exists()
+    assert not ClinicalSupervision.objects.exists()
 
 
 def test_a_manager_records_training_and_it_is_audited(client, signed_in, mo, sam):
