@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +57,40 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY is not set. Set it, or set DJANGO_DEBUG=true for local use."
         )
     SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"  # noqa: S105
+
+# R16: protected fields are encrypted in the database (familyworkbook/core/encryption.py) with
+# keys held only in the environment. Fernet keys, comma-separated: the first encrypts, every one
+# decrypts (rotation: put the new key first, run `manage.py rotate_field_keys`, drop the old).
+# The blind index key makes the HMAC that lets postcodes be searched without decrypting.
+FIELD_ENCRYPTION_KEYS = env_list("FWB_FIELD_ENCRYPTION_KEYS", "")
+BLIND_INDEX_KEY = env_str("FWB_BLIND_INDEX_KEY", "")
+if not FIELD_ENCRYPTION_KEYS or not BLIND_INDEX_KEY:
+    if not DEBUG and not env_bool("FWB_ALLOW_INSECURE_KEY", default=False):
+        raise ImproperlyConfigured(
+            "FWB_FIELD_ENCRYPTION_KEYS and FWB_BLIND_INDEX_KEY must both be set. "
+            "Set them, or set DJANGO_DEBUG=true for local use."
+        )
+    # Fixed local keys, so a development database stays readable between runs.
+    # base64 of "insecure-local-field-key-not-for"
+    FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [
+        "aW5zZWN1cmUtbG9jYWwtZmllbGQta2V5LW5vdC1mb3I="
+    ]
+    BLIND_INDEX_KEY = BLIND_INDEX_KEY or "insecure-local-blind-index-key"  # noqa: S105
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        raise ImproperlyConfigured(
+            "FWB_FIELD_ENCRYPTION_KEYS must hold Fernet keys (32 url-safe base64-encoded bytes): "
+            'make one with python -c "from cryptography.fernet import Fernet; '
+            'print(Fernet.generate_key().decode())"'
+        ) from None
+if (
+    len(BLIND_INDEX_KEY) < 16
+    and not DEBUG
+    and not env_bool("FWB_ALLOW_INSECURE_KEY", default=False)
+):
+    raise ImproperlyConfigured("FWB_BLIND_INDEX_KEY must be at least 16 characters")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 

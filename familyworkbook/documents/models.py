@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from familyworkbook.core.encryption import EncryptedJSONField, EncryptedTextField
 from familyworkbook.core.models import ArchivableQuerySet, RecordModel
 from familyworkbook.documents.facts import Basis
 from familyworkbook.people.models import Family, Person
@@ -110,8 +111,10 @@ class DocumentVersion(models.Model):
     number = models.PositiveIntegerField(_("version"))
     reason = models.CharField(_("why frozen"), max_length=10, choices=FreezeReason.choices)
     recipient = models.CharField(_("rendered for"), max_length=200, blank=True)
-    html = models.TextField()
-    content = models.JSONField()
+    # Encrypted at rest (R16): a version rendered for a grant holder can hold a safe address,
+    # a hidden child's school or a health detail.
+    html = EncryptedTextField()
+    content = EncryptedJSONField()
     sha256 = models.CharField(max_length=64)
     pages = models.PositiveIntegerField(_("pages"), null=True)
     frozen_by = models.ForeignKey(

@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest
 
@@ -20,6 +21,7 @@ from familyworkbook.people.models import (
     Person,
     Registration,
     Relationship,
+    normalise_postcode,
 )
 
 AUDIT_FIELDS = ("created_at", "created_by", "modified_at", "modified_by", "version", "archived_at")
@@ -67,7 +69,9 @@ class PersonAdmin(RecordAdmin):
 class RegistrationAdmin(RecordAdmin):
     list_display = ("person", "kind", "name", "code", "from_date", "to_date", "hidden")
     list_filter = ("kind", "hidden")
-    search_fields = ("name", "code", "person__last_name", "person__first_name")
+    # The name and code are encrypted (R16): SQL can neither search nor sort them.
+    search_fields = ("person__last_name", "person__first_name")
+    sortable_by = ("person", "kind", "from_date", "to_date", "hidden")
     raw_id_fields = ("person",)
 
 
@@ -84,8 +88,19 @@ class AddressAdmin(RecordAdmin):
         "protected",
     )
     list_filter = ("kind", "protected")
-    search_fields = ("line_1", "town", "postcode", "person__last_name", "person__first_name")
+    # The address is encrypted (R16): a postcode is found through its blind index, a name as
+    # usual; SQL can neither search nor sort the lines or town.
+    search_fields = ("person__last_name", "person__first_name")
+    sortable_by = ("person", "kind", "from_date", "to_date", "protected")
     raw_id_fields = ("person",)
+
+    def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> Any:
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        try:
+            normalise_postcode(search_term)
+        except ValidationError:
+            return found, may_have_duplicates
+        return found | queryset.with_postcode(search_term), may_have_duplicates
 
 
 @admin.register(Family)

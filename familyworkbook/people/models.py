@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from familyworkbook.core import scoping
 from familyworkbook.core.codes import Disability, Ethnicity, Sex, UpnUnknown
+from familyworkbook.core.encryption import BlindIndexField, EncryptedCharField, blind_index
 from familyworkbook.core.models import ArchivableQuerySet, RecordModel
 
 UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
@@ -271,6 +272,12 @@ class AddressQuerySet(ArchivableQuerySet):
         """Not archived and not ended."""
         return self.filter(archived_at__isnull=True, to_date__isnull=True)
 
+    def with_postcode(self, postcode: str) -> AddressQuerySet:
+        """Addresses at this postcode, however it is spaced or cased, found through the blind
+        index (the postcode itself is encrypted)."""
+        index = blind_index(postcode)
+        return self.filter(postcode_index=index) if index else self.none()
+
 
 class Address(RecordModel):
     """Where a person lives or lived. A protected address is hidden by the access policy."""
@@ -279,10 +286,13 @@ class Address(RecordModel):
     kind = models.CharField(
         _("kind"), max_length=20, choices=AddressKind.choices, default=AddressKind.HOME
     )
-    line_1 = models.CharField(_("address line 1"), max_length=200)
-    line_2 = models.CharField(_("address line 2"), max_length=200, blank=True)
-    town = models.CharField(_("town or city"), max_length=100)
-    postcode = models.CharField(_("postcode"), max_length=8)
+    # Encrypted at rest, every row (R16; decision: data-field-encryption). SQL cannot compare
+    # them: the postcode is found through `postcode_index` (`with_postcode`).
+    line_1 = EncryptedCharField(_("address line 1"), max_length=200)
+    line_2 = EncryptedCharField(_("address line 2"), max_length=200, blank=True)
+    town = EncryptedCharField(_("town or city"), max_length=100)
+    postcode = EncryptedCharField(_("postcode"), max_length=8)
+    postcode_index = BlindIndexField(source="postcode")
     from_date = models.DateField(_("lived here from"))
     to_date = models.DateField(_("lived here until"), null=True, blank=True)
     protected = models.BooleanField(
@@ -346,8 +356,9 @@ class Registration(RecordModel):
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="registrations")
     kind = models.CharField(_("kind"), max_length=10, choices=RegistrationKind.choices)
-    name = models.CharField(_("name"), max_length=200)
-    code = models.CharField(
+    # Encrypted at rest, every row (R16): a hidden child's school names where the child is.
+    name = EncryptedCharField(_("name"), max_length=200)
+    code = EncryptedCharField(
         _("URN or ODS code"),
         max_length=10,
         blank=True,

@@ -168,6 +168,8 @@ def test_production_settings_pass_the_deploy_checks(tmp_path: Path):
             "DJANGO_SECRET_KEY": "x7#Qp2!vL9@mZ4$wR8^tY6&uI3*oP1(aS5)dF0_gH-jK+lZ=cX" * 2,
             "DJANGO_ALLOWED_HOSTS": "workbook.example.gov.uk",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+            "FWB_FIELD_ENCRYPTION_KEYS": "Q2hhbmdlLW1lLWluLXByb2R1Y3Rpb24tMzItYnl0ZXM=",
+            "FWB_BLIND_INDEX_KEY": "a-long-random-blind-index-key-for-the-deploy-check",
         }
     )
     result = subprocess.run(

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from familyworkbook.core.encryption import EncryptedTextField
 from familyworkbook.core.models import ArchivableQuerySet, RecordModel
 from familyworkbook.people.models import Family, Person
 from familyworkbook.teams.models import Role, Worker
@@ -142,7 +143,8 @@ class Entry(RecordModel):
         ),
     )
     shared_summary = models.TextField(_("summary shared with the team"), blank=True)
-    confidential_detail = models.TextField(_("health-confidential detail"), blank=True)
+    # Encrypted at rest (R16): diagnoses, drug-test results, mental-health notes.
+    confidential_detail = EncryptedTextField(_("health-confidential detail"), blank=True)
 
     objects = EntryQuerySet.as_manager()
 
