@@ -134,6 +134,10 @@ INSTALLED_APPS = [
     "familyworkbook.meetings",
     "familyworkbook.insights",
     "familyworkbook.documents",
+    # Field history (R14): triggers written by django-pgtrigger, events by django-pghistory.
+    "pgtrigger",
+    "pghistory",
+    "familyworkbook.history",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +153,8 @@ MIDDLEWARE = [
     # password-only session (access/middleware.py).
     "familyworkbook.access.middleware.SessionLimitMiddleware",
     "familyworkbook.access.middleware.RequireSecondFactorMiddleware",
+    # Hands the signed-in user, the page and a request id to the history triggers (PostgreSQL).
+    "familyworkbook.history.middleware.HistoryContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -336,3 +342,12 @@ DEFAULT_FROM_EMAIL = env_str("FWB_EMAIL_FROM", "Family Workbook <no-reply@family
 # council's own closure days, which count as non-working days like bank holidays (ISO dates).
 FWB_DOCUMENT_SCHEMAS_DIR = env_str("FWB_DOCUMENT_SCHEMAS_DIR", "") or None
 FWB_EXTRA_NON_WORKING_DAYS = env_list("FWB_EXTRA_NON_WORKING_DAYS", "")
+
+# Field history (R14; docs/decisions/history-pghistory.md). The triggers live only in the
+# database, installed after every `migrate` (and test-database flush), never in migrations:
+# the tracked apps' migrations stay as their owners wrote them. PostgreSQL only; on SQLite
+# pgtrigger installs nothing.
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+# Prune only our own stale triggers (pgtrigger_* names); the audit guards are not pgtrigger's.
+PGTRIGGER_PRUNE_ON_INSTALL = True

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class HistoryConfig(AppConfig):
+    name = "familyworkbook.history"
+    label = "history"
+    verbose_name = "Field history"
