@@ -351,14 +351,42 @@ class ApprovalStatus(models.TextChoices):
 class ProtectedAccessRequest(RecordModel):
     """R7: a new disclosure of protected details (a safe address, a hidden child's school or
     GP) to someone. The requester re-enters their second-factor code; a different person who
-    may approve decides; information governance is alerted. Only approval creates the grant."""
+    may approve decides; information governance is alerted.
+
+    Two kinds. To a *user* (`grantee`): approval creates a "protected" grant, so they see the
+    details in Family Workbook. In *one share of a record* (`target_type`/`target_id`, e.g. a
+    document, to `recipient` or `recipient_person`): approval lets that one share include
+    the details; the share that uses it is `shared_in` (its sharing log row), once only."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     grantee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
+        null=True,
+        blank=True,
         verbose_name=_("who would see the protected details"),
+    )
+    # A share of one record outside Family Workbook (e.g. a document), not a grant.
+    target_type = models.CharField(_("shared record (type)"), max_length=60, blank=True)
+    target_id = models.PositiveBigIntegerField(_("shared record"), null=True, blank=True)
+    target_label = models.CharField(_("what would be shared"), max_length=200, blank=True)
+    recipient = models.CharField(_("who would receive it"), max_length=200, blank=True)
+    recipient_person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("family member who would receive it"),
+    )
+    shared_in = models.ForeignKey(
+        SharingRecord,
+        on_delete=models.PROTECT,
+        related_name="protected_approvals",
+        null=True,
+        blank=True,
+        verbose_name=_("the share that used this approval"),
     )
     reason = models.TextField(_("why they need to see them"))
     requested_by = models.ForeignKey(
@@ -396,8 +424,18 @@ class ProtectedAccessRequest(RecordModel):
                 violation_error_message=_("Someone else must approve this request"),
             ),
             models.CheckConstraint(
-                condition=~Q(status="approved") | Q(grant__isnull=False),
+                condition=~Q(status="approved") | Q(grant__isnull=False) | Q(grantee__isnull=True),
                 name="protected_request_approved_has_grant",
+            ),
+            # Either a user who would see the details, or one share of one record: not both.
+            models.CheckConstraint(
+                condition=(Q(grantee__isnull=False) & Q(target_id__isnull=True))
+                | (Q(grantee__isnull=True) & Q(target_id__isnull=False) & ~Q(recipient="")),
+                name="protected_request_grantee_or_share",
+            ),
+            models.CheckConstraint(
+                condition=Q(shared_in__isnull=True) | Q(status="approved"),
+                name="protected_request_used_only_when_approved",
             ),
         ]
         verbose_name = _("request to see protected details")
@@ -405,3 +443,7 @@ class ProtectedAccessRequest(RecordModel):
 
     def __str__(self) -> str:
         return str(_("Request %(id)s to see protected details") % {"id": self.pk})
+
+    @property
+    def is_share(self) -> bool:
+        return self.target_id is not None

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -286,6 +287,127 @@ def request_protected_access(
 
 
 @transaction.atomic
+def request_protected_share(
+    *,
+    people: list[Person],
+    target: Any,
+    target_label: str,
+    reason: str,
+    by: User,
+    code: str,
+    recipient: str = "",
+    recipient_person: Person | None = None,
+) -> list[ProtectedAccessRequest]:
+    """Ask for one share of `target` (e.g. a document) to `recipient` to include the protected
+    details of `people` (R7): one request per person, after one step-up. Needs the sharer's
+    second factor again; a second approver decides; information governance is alerted.
+    Nothing is shared here."""
+    from familyworkbook.access import policy
+
+    reason = (reason or "").strip()
+    recipient = " ".join(
+        (recipient_person.full_name if recipient_person else recipient or "").split()
+    )
+    errors: dict[str, str] = {}
+    if not recipient:
+        errors["recipient_name"] = _("Enter who would receive it")
+    if len(reason) < 10:
+        errors["reason"] = _("Explain why they need the protected details")
+    if recipient_person is not None and any(
+        policy.perpetrators_of(person).filter(pk=recipient_person.pk).exists() for person in people
+    ):
+        errors["recipient_person"] = _(
+            "Protected details are never shared with someone alleged to have abused the person"
+        )
+    if not people:
+        errors["recipient_person"] = _("This document holds no protected details to ask about")
+    if errors:
+        raise ValidationError(errors)
+    if not verify_step_up(by, code):
+        raise ValidationError(
+            {
+                "code": _(
+                    "The code is not right, or it has already been used. Enter the newest code."
+                )
+            }
+        )
+    made = []
+    for person in people:
+        request = ProtectedAccessRequest(
+            person=person,
+            target_type=target._meta.label_lower,
+            target_id=target.pk,
+            target_label=target_label[:200],
+            recipient=recipient[:200],
+            recipient_person=recipient_person,
+            reason=reason,
+            requested_by=by,
+            stepped_up_at=timezone.now(),
+        )
+        request.full_clean()
+        request.stamp(by)
+        request.save()
+        audit.record(
+            actor=by,
+            verb=audit.Verb.CREATED,
+            target=request,
+            label=f"Request {request.pk} to share protected details",
+            data={
+                "person": person.pk,
+                "target": f"{request.target_type}:{request.target_id}",
+                "recipient": request.recipient,
+                "reason": reason,
+                "step_up": "second factor re-entered",
+            },
+        )
+        _alert_information_governance(request)
+        made.append(request)
+    return made
+
+
+def share_approvals(
+    *, target: Any, recipient: str = "", recipient_person: Person | None = None
+) -> Any:
+    """Approved requests not yet used to share `target` with this recipient (R7)."""
+    queryset = ProtectedAccessRequest.objects.filter(
+        archived_at__isnull=True,
+        status=ApprovalStatus.APPROVED,
+        shared_in__isnull=True,
+        target_type=target._meta.label_lower,
+        target_id=target.pk,
+    )
+    if recipient_person is not None:
+        return queryset.filter(recipient_person=recipient_person)
+    return queryset.filter(
+        recipient_person__isnull=True, recipient__iexact=" ".join((recipient or "").split())
+    )
+
+
+def use_share_approvals(
+    requests: list[ProtectedAccessRequest], *, record: SharingRecord, by: User
+) -> None:
+    """Mark approvals as used by this share (each is good for one share), audited."""
+    for request in requests:
+        updated = ProtectedAccessRequest.objects.filter(
+            pk=request.pk, shared_in__isnull=True, status=ApprovalStatus.APPROVED
+        ).update(
+            shared_in=record,
+            modified_by=by,
+            modified_at=timezone.now(),
+            version=F("version") + 1,
+        )
+        if not updated:
+            raise ValidationError(_("This approval has already been used for a share"))
+        audit.record(
+            actor=by,
+            verb=audit.Verb.SHARED,
+            target=request,
+            label=f"Request {request.pk} to share protected details",
+            data={"sharing_record": record.pk, "person": request.person_id},
+        )
+
+
+@transaction.atomic
 def decide_protected_access(
     request: ProtectedAccessRequest, *, by: User, approve: bool, note: str = ""
 ) -> ProtectedAccessRequest:
@@ -296,7 +418,7 @@ def decide_protected_access(
     request = ProtectedAccessRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != ApprovalStatus.PENDING:
         raise ValidationError(_("This request has already been decided"))
-    if by.pk in {request.requested_by_id, request.grantee_id}:
+    if by.pk in {request.requested_by_id, request.grantee_id} - {None}:
         raise ValidationError(_("Someone else must approve this request"))
     if not policy.may_approve_protected(by):
         raise ValidationError(_("You cannot approve requests to see protected details"))
@@ -305,7 +427,7 @@ def decide_protected_access(
     request.decided_by = by
     request.decided_at = timezone.now()
     request.decision_note = (note or "").strip()
-    if approve:
+    if approve and not request.is_share:
         grant = AccessGrant(
             user=request.grantee,
             person=request.person,

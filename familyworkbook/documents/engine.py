@@ -54,6 +54,9 @@ class Reader:
     user: Any = None  # a User reading on screen or downloading
     person: Any = None  # a family member it is shared with
     label: str = ""  # a professional or organisation it is shared with
+    # People whose protected details this share may include: each has an approved request
+    # (access.ProtectedAccessRequest, R7: a second approver) for this document and reader.
+    approved_for: frozenset = frozenset()
 
     @property
     def description(self) -> str:
@@ -109,50 +112,115 @@ def _protected_models() -> list[Any]:
     return found
 
 
-def _protected_values(family: Any, reader: Reader) -> list[re.Pattern]:
-    """Patterns for each protected field value (a safe address, a hidden child's school or
-    GP) of the family's members that the reader may not see."""
+@dataclass
+class Protected:
+    """The protected values (a safe address, a hidden child's school or GP) of the family's
+    members that one reader may not see, and what the engine left out because of them.
+
+    `withheld` collects the people whose protected rows were left out of the content for
+    this reader, matched by a fact's source (the row itself) or by a value found in text.
+    """
+
+    patterns: list[tuple[re.Pattern, int, str]] = field(default_factory=list)
+    refs: dict[str, int] = field(default_factory=dict)  # "people.address:12" -> person id
+    withheld: dict[int, set[str]] = field(default_factory=dict)  # person id -> row refs
+
+    def _hit(self, person_id: int, ref: str) -> None:
+        self.withheld.setdefault(person_id, set()).add(ref)
+
+    def holds(self, text: str) -> bool:
+        found = False
+        for pattern, person_id, ref in self.patterns:
+            if pattern.search(text or ""):
+                self._hit(person_id, ref)
+                found = True
+        return found
+
+    def scrub(self, text: str) -> str:
+        for pattern, person_id, ref in self.patterns:
+            text, n = pattern.subn(WITHHELD, text)
+            if n:
+                self._hit(person_id, ref)
+        return text
+
+    def from_protected_row(self, source: dict) -> bool:
+        ref = f"{str(source['model']).lower()}:{source['pk']}"
+        if ref in self.refs:
+            self._hit(self.refs[ref], ref)
+            return True
+        return False
+
+
+def _protected_rows(family: Any) -> list[tuple[Any, list[str]]]:
+    """Every row of the family's members whose protection flag is set, with its fields."""
     from familyworkbook.access import policy
 
     members = family.memberships.filter(archived_at__isnull=True).values("person_id")
-    values: set[str] = set()
-    allowed: dict[int, bool] = {}
+    found = []
     for model in _protected_models():
         rows = model._default_manager.filter(person__in=members)
         if any(f.name == "archived_at" for f in model._meta.get_fields()):
             rows = rows.filter(archived_at__isnull=True)
         for row in rows.select_related("person"):
             fields = policy.redacted_fields(row)
-            if not fields:
+            if fields:
+                found.append((row, fields))
+    return found
+
+
+def _hidden_from(reader: Reader, rows: list[tuple[Any, list[str]]]) -> list[tuple[Any, list]]:
+    """The rows among `rows` that this reader may not see."""
+    from familyworkbook.access import policy
+
+    allowed: dict[int, bool] = {}
+    hidden = []
+    for row, fields in rows:
+        if row.person_id in reader.approved_for:
+            continue
+        if reader.person is not None:
+            if row.person_id == reader.person.pk:
                 continue
-            if reader.person is not None:
-                if row.person_id == reader.person.pk:
-                    continue
-            elif reader.user is not None and not reader.label:
-                if row.person_id not in allowed:
-                    allowed[row.person_id] = policy.may_see_protected_of(reader.user, row.person)
-                if allowed[row.person_id]:
-                    continue
-            for name in fields:
-                value = str(getattr(row, name, "") or "").strip()
-                if len(value) >= 3:
-                    values.add(value)
-                    if name == "postcode":
-                        values.add(value.replace(" ", ""))
-    return [
-        re.compile(r"(?<!\w)" + re.escape(v).replace(r"\ ", r"\s*") + r"(?!\w)", re.IGNORECASE)
+        elif reader.user is not None and not reader.label:
+            if row.person_id not in allowed:
+                allowed[row.person_id] = policy.may_see_protected_of(reader.user, row.person)
+            if allowed[row.person_id]:
+                continue
+        hidden.append((row, fields))
+    return hidden
+
+
+def _protected_values(family: Any, reader: Reader, rows: list | None = None) -> Protected:
+    """Patterns for each protected field value (a safe address, a hidden child's school or
+    GP) of the family's members that the reader may not see."""
+    protected = Protected()
+    values: dict[str, tuple[int, str]] = {}
+    if rows is None:
+        rows = _protected_rows(family)
+    for row, fields in _hidden_from(reader, rows):
+        ref = f"{row._meta.label_lower}:{row.pk}"
+        protected.refs[ref] = row.person_id
+        for name in fields:
+            value = str(getattr(row, name, "") or "").strip()
+            if len(value) >= 3:
+                values[value] = (row.person_id, ref)
+                if name == "postcode":
+                    values[value.replace(" ", "")] = (row.person_id, ref)
+    protected.patterns = [
+        (
+            re.compile(r"(?<!\w)" + re.escape(v).replace(r"\ ", r"\s*") + r"(?!\w)", re.IGNORECASE),
+            *values[v],
+        )
         for v in sorted(values, key=len, reverse=True)
     ]
+    return protected
 
 
-def _holds(text: str, patterns: list[re.Pattern]) -> bool:
-    return any(p.search(text or "") for p in patterns)
+def _holds(text: str, protected: Protected) -> bool:
+    return protected.holds(text)
 
 
-def _scrub(text: str, patterns: list[re.Pattern]) -> str:
-    for p in patterns:
-        text = p.sub(WITHHELD, text)
-    return text
+def _scrub(text: str, protected: Protected) -> str:
+    return protected.scrub(text)
 
 
 # --- Building ----------------------------------------------------------------------------
@@ -218,6 +286,10 @@ class Built:
     content: dict
     doc_type: schemas.DocumentType
     warnings: list[str] = field(default_factory=list)
+    # For a shared rendering: the people whose protected details the generating user could
+    # see, and the content held, but which were left out for the reader (person id -> rows).
+    # Non-empty means including them would be a new disclosure of protected details (R7).
+    withheld: dict[int, set[str]] = field(default_factory=dict)
 
 
 def context_for(document: Any, user: Any, *, options: dict | None = None) -> FillContext:
@@ -246,7 +318,8 @@ def build(document: Any, user: Any, *, reader: Reader | None = None) -> Built:
     """The document's content now, generated by `user`, rendered for `reader` (default: user)."""
     reader = reader or Reader(user=user)
     doc_type = schemas.get(document.type_key, document.schema_version)
-    patterns = _protected_values(document.family, reader)
+    protected_rows = _protected_rows(document.family)
+    patterns = _protected_values(document.family, reader, protected_rows)
     written = {w.key: w for w in document.written.select_related("written_by")}
     statuses = dict(
         document.fact_statuses.filter(archived_at__isnull=True).values_list("source_ref", "basis")
@@ -316,6 +389,8 @@ def build(document: Any, user: Any, *, reader: Reader | None = None) -> Built:
                 if shared and ref in dropped:
                     continue
                 data = _fact_json(fact, statuses)
+                if patterns.from_protected_row(data["source"]):
+                    continue
                 if _holds(data["text"], patterns) or _holds(data["about"], patterns):
                     continue
                 item["facts"].append(data)
@@ -323,6 +398,11 @@ def build(document: Any, user: Any, *, reader: Reader | None = None) -> Built:
                 data = _table_json(table, statuses)
                 rows = []
                 for row in data["rows"]:
+                    if any(
+                        "fact" in c and patterns.from_protected_row(c["fact"]["source"])
+                        for c in row
+                    ):
+                        continue
                     if any(_holds(_cell_text(c), patterns) for c in row):
                         continue
                     if shared and any("fact" in c and c["fact"]["ref"] in dropped for c in row):
@@ -374,7 +454,18 @@ def build(document: Any, user: Any, *, reader: Reader | None = None) -> Built:
         "sections": sections,
         "comments": comments,
     }
-    return Built(content=content, doc_type=doc_type)
+    withheld: dict[int, set[str]] = {}
+    if shared and patterns.withheld and user is not None:
+        # Only what the generating user could see is a new disclosure: a value hidden from
+        # them as well was never theirs to give.
+        hidden_from_user = {
+            f"{row._meta.label_lower}:{row.pk}"
+            for row, _fields in _hidden_from(Reader(user=user), protected_rows)
+        }
+        for person_id, refs in patterns.withheld.items():
+            if refs - hidden_from_user:
+                withheld[person_id] = refs - hidden_from_user
+    return Built(content=content, doc_type=doc_type, withheld=withheld)
 
 
 def gaps(content: dict) -> list[dict]:

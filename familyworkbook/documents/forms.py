@@ -87,6 +87,15 @@ class ShareForm(forms.Form):
         error_messages={"required": _("Select how the document was shared")},
     )
     shared_on = GovukDateField(label=_("Date shared"))
+    include_protected = forms.BooleanField(
+        label=_("Include protected details that they may not otherwise see"),
+        help_text=_(
+            "Protected details are a safe address, or a hidden child's school or GP practice. "
+            "They are left out unless a second person has approved including them in this "
+            "share."
+        ),
+        required=False,
+    )
 
     def __init__(self, *args: Any, family: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -182,3 +191,52 @@ class FactStatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["source_ref"].choices = [("", "")] + facts
         self.fields["basis"].choices = Basis.choices
+
+
+class ProtectedShareRequestForm(forms.Form):
+    """R7: ask a second person to approve including protected details in one share."""
+
+    recipient_person = FamilyMemberChoice(
+        queryset=None,
+        label=_("Family member"),
+        required=False,
+        empty_label=_("Not a family member"),
+    )
+    recipient_name = forms.CharField(
+        label=_("Or: professional or organisation"), max_length=200, required=False
+    )
+    reason = forms.CharField(
+        label=_("Why do they need the protected details?"),
+        help_text=_("A manager or information governance will read this before deciding."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Explain why they need the protected details")},
+    )
+    code = forms.CharField(
+        label=_("Your authenticator code"),
+        help_text=_("Enter the 6-digit code from your authenticator app to confirm it is you."),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "govuk-input--width-5",
+            }
+        ),
+        error_messages={"required": _("Enter the code from your authenticator app")},
+    )
+
+    def __init__(self, *args: Any, family: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipient_person"].queryset = family.members.filter(
+            memberships__archived_at__isnull=True
+        ).distinct()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        person, name = data.get("recipient_person"), (data.get("recipient_name") or "").strip()
+        if bool(person) == bool(name):
+            self.add_error(
+                "recipient_person",
+                _("Select the family member, or name the professional or organisation (not both)"),
+            )
+        return data

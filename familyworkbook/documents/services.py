@@ -199,6 +199,41 @@ def freeze(
     return version
 
 
+class ProtectedShareApprovalError(ValidationError):
+    """R7: the share would include protected details (a safe address, a hidden child's school
+    or GP) without an approved request for each person whose details it holds."""
+
+    def __init__(self, people: list[Person], recipient: str) -> None:
+        self.people = people
+        self.recipient = recipient
+        super().__init__(
+            {
+                "include_protected": _(
+                    "This document holds protected details that %(recipient)s may not see. "
+                    "To include them, a second person must approve first: ask for approval, "
+                    "or share it without the protected details"
+                )
+                % {"recipient": recipient}
+            }
+        )
+
+
+def protected_withheld(document: Document, *, by: Any, reader: engine.Reader) -> list[Person]:
+    """The people whose protected details `by` sees in this document but the reader may not:
+    sharing them with the reader would be a new disclosure (R7). Asked of the engine, which
+    knows which protected rows it left out (by a fact's source or a value in the text)."""
+    withheld = engine.build(document, by, reader=reader).withheld
+    return list(Person.objects.filter(pk__in=withheld).order_by("pk"))
+
+
+def share_reader(
+    *, recipient_person: Person | None = None, recipient_name: str = ""
+) -> engine.Reader:
+    if recipient_person is not None:
+        return engine.Reader(person=recipient_person)
+    return engine.Reader(label=" ".join(recipient_name.split()))
+
+
 @transaction.atomic
 def share(
     *,
@@ -211,8 +246,14 @@ def share(
     recipient_person: Person | None = None,
     recipient_name: str = "",
     organisation: Any = None,
+    include_protected: bool = False,
 ) -> Share:
-    """Freeze a version rendered for the recipient, record the share and the disclosure."""
+    """Freeze a version rendered for the recipient, record the share and the disclosure.
+
+    Protected details the recipient may not see are left out. With `include_protected`,
+    the ones the sharer sees are kept only when a second approver has approved this share
+    for each person concerned (access.ProtectedAccessRequest, R7); otherwise the share is
+    refused and nothing is recorded."""
     if (recipient_person is None) == (not recipient_name.strip()):
         raise ValidationError(
             {"recipient_person": _("Select a family member or name the professional, not both")}
@@ -231,11 +272,28 @@ def share(
         ).exists()
     ):
         raise ValidationError({"recipient_person": _("Select a member of this family")})
-    reader = (
-        engine.Reader(person=recipient_person)
-        if recipient_person is not None
-        else engine.Reader(label=recipient_name.strip())
-    )
+    reader = share_reader(recipient_person=recipient_person, recipient_name=recipient_name)
+    approvals: list = []
+    if include_protected:
+        needed = protected_withheld(document, by=by, reader=reader)
+        if needed:
+            approvals = list(
+                access_services.share_approvals(
+                    target=document,
+                    recipient=reader.description,
+                    recipient_person=recipient_person,
+                )
+                .filter(person__in=needed)
+                .select_related("decided_by")
+                .select_for_update(of=("self",))
+            )
+            approved = {a.person_id for a in approvals}
+            missing = [p for p in needed if p.pk not in approved]
+            if missing:
+                raise ProtectedShareApprovalError(missing, reader.description)
+            reader = engine.Reader(
+                person=reader.person, label=reader.label, approved_for=frozenset(approved)
+            )
     version = freeze(document=document, reason=FreezeReason.SHARED, by=by, reader=reader)
     recipient = reader.description
     extra: dict[str, Any] = {}
@@ -246,12 +304,21 @@ def share(
         extra["override_reason"] = f"{LawfulBasis(lawful_basis).label}: {purpose.strip()}"
     if "path" in fields:
         extra["path"] = document.get_absolute_url()
+    what = f"{document.title}, version {version.number} (sha256 {version.sha256[:12]})"
+    if approvals:
+        what += "; " + _("with protected details, approved by a second person (%(requests)s)") % {
+            "requests": ", ".join(
+                _("request %(id)s, approved by %(who)s")
+                % {"id": a.pk, "who": a.decided_by.get_full_name() or a.decided_by.get_username()}
+                for a in approvals
+            )
+        }
     record = access_services.record_sharing(
         family=document.family,
         by=by,
         person=document.child,
         decision=Decision.SHARED,
-        what=f"{document.title}, version {version.number} (sha256 {version.sha256[:12]})",
+        what=what,
         recipient=recipient[:200],
         organisation=organisation,
         purpose=purpose.strip(),
@@ -273,12 +340,19 @@ def share(
     item.full_clean(exclude=["sharing_record", "version", "document"])
     item.stamp(by)
     item.save()
+    if approvals:
+        access_services.use_share_approvals(approvals, record=record, by=by)
     audit.record(
         actor=by,
         verb=audit.Verb.SHARED,
         target=document,
         label=_label(document),
-        data={"version": version.number, "method": method, "sharing_record": record.pk},
+        data={
+            "version": version.number,
+            "method": method,
+            "sharing_record": record.pk,
+            "protected_approvals": [a.pk for a in approvals],
+        },
     )
     return item
 

@@ -15,6 +15,11 @@ urlpatterns = [
     path(D + "sections/<slug:slug>/", views.write_section, name="write_section"),
     path(D + "freeze/", views.freeze, name="freeze"),
     path(D + "share/", views.share, name="share"),
+    path(
+        D + "share/protected-details/",
+        views.request_protected_share,
+        name="request_protected_share",
+    ),
     path(D + "comments/new/", views.add_comment, name="add_comment"),
     path(D + "redactions/new/", views.redact, name="redact"),
     path(D + "facts/", views.fact_status, name="fact_status"),

@@ -10,18 +10,21 @@ Every view of a document and every download is audited.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from familyworkbook import audit
+from familyworkbook.access import services as access_services
 from familyworkbook.access.disclosure import require_disclosure
 from familyworkbook.access.records import get_family_for
 from familyworkbook.cases.formflow import add_service_errors, stale_message
@@ -263,6 +266,7 @@ def freeze(request: HttpRequest, family_id: int, document_id: int) -> HttpRespon
 def share(request: HttpRequest, family_id: int, document_id: int) -> HttpResponse:
     family, doc = _document(request, family_id, document_id)
     form = forms.ShareForm(request.POST if request.method == "POST" else None, family=family)
+    approval_url = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -275,6 +279,20 @@ def share(request: HttpRequest, family_id: int, document_id: int) -> HttpRespons
                 shared_on=data["shared_on"],
                 recipient_person=data.get("recipient_person"),
                 recipient_name=data.get("recipient_name") or "",
+                include_protected=data.get("include_protected", False),
+            )
+        except services.ProtectedShareApprovalError as exc:
+            add_service_errors(form, exc)
+            person = data.get("recipient_person")
+            query = (
+                {"recipient_person": person.pk}
+                if person
+                else {"recipient_name": data.get("recipient_name") or ""}
+            )
+            approval_url = (
+                reverse("documents:request_protected_share", args=[family.pk, doc.pk])
+                + "?"
+                + urlencode(query)
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -283,7 +301,7 @@ def share(request: HttpRequest, family_id: int, document_id: int) -> HttpRespons
             return redirect(doc.get_absolute_url())
     return render(
         request,
-        "documents/form.html",
+        "documents/share_form.html",
         {
             "family": family,
             "document": doc,
@@ -294,8 +312,80 @@ def share(request: HttpRequest, family_id: int, document_id: int) -> HttpRespons
                 "A version is frozen for the person you share it with: protected information "
                 "they may not see is left out, and any redactions apply."
             ),
+            "approval_url": approval_url,
             "back": doc.get_absolute_url(),
             "button": _("Record sharing"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def request_protected_share(request: HttpRequest, family_id: int, document_id: int) -> HttpResponse:
+    """R7: ask a second person to approve including protected details in one share of this
+    document. Asks the engine whose protected details the recipient would otherwise not see."""
+    family, doc = _document(request, family_id, document_id)
+    initial = {
+        "recipient_person": request.GET.get("recipient_person") or None,
+        "recipient_name": request.GET.get("recipient_name", "")[:200],
+    }
+    form = forms.ProtectedShareRequestForm(
+        request.POST if request.method == "POST" else None, family=family, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person, name = data.get("recipient_person"), data.get("recipient_name") or ""
+        reader = services.share_reader(recipient_person=person, recipient_name=name)
+        people = services.protected_withheld(doc, by=request.user, reader=reader)
+        if not people:
+            messages.success(
+                request,
+                _(
+                    "This document holds no protected details that %(recipient)s may not see: "
+                    "share it as usual."
+                )
+                % {"recipient": reader.description},
+            )
+            return redirect(reverse("documents:share", args=[family.pk, doc.pk]))
+        try:
+            access_services.request_protected_share(
+                people=people,
+                target=doc,
+                target_label=f"{doc.title} (document {doc.pk})",
+                recipient=name,
+                recipient_person=person,
+                reason=data["reason"],
+                code=data["code"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Request sent. A second approver will decide; once approved, share the "
+                    "document with protected details included."
+                ),
+            )
+            return redirect(doc.get_absolute_url())
+    return render(
+        request,
+        "documents/form.html",
+        {
+            "family": family,
+            "document": doc,
+            "form": form,
+            "heading": _("Ask to include protected details in a share"),
+            "caption": doc.title,
+            "intro": _(
+                "Protected details are a safe address, or a hidden child's school or GP "
+                "practice. Including them in a share is a new disclosure: a second person (a "
+                "team manager or information governance) must approve it first, and "
+                "information governance is told of every request."
+            ),
+            "back": reverse("documents:share", args=[family.pk, doc.pk]),
+            "button": _("Send request"),
         },
     )
 
