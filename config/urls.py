@@ -24,6 +24,7 @@ urlpatterns = [
     path("meetings/", include("familyworkbook.meetings.urls")),
     path("insights/", include("familyworkbook.insights.urls")),
     path("documents/", include("familyworkbook.documents.urls")),
+    path("retention/", include("familyworkbook.retention.urls")),
     path("changes/", include("familyworkbook.history.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -80,6 +80,11 @@ KWARGS: dict[str, Kw] = {
             "approval_id",
             "request_id",
             "hold_id",
+            # Retention (familyworkbook/retention): rules, destruction proposals, and a family
+            # record under retention review (a family id, but only an expired one answers).
+            "rule_id",
+            "proposal_id",
+            "record_id",
             # A looked-after child's SSDA903 facts (cases/lac_urls.py); tested in test_lac_views.
             "fact_id",
         ]
@@ -110,6 +115,22 @@ GATES: dict[str, str] = {
     "access:audit_search": IG,
     "access:subject_access": IG,  # any person on the record, audited: IG's job
     "access:approvals": "approvers",  # R7 second approvers: managers and IG
+    # R17 retention: rules, legal holds, review and two-person destruction are IG's.
+    **{
+        f"retention:{name}": IG
+        for name in [
+            "review",
+            "rules",
+            "rule_edit",
+            "holds",
+            "hold_add",
+            "hold_release",
+            "propose",
+            "proposal",
+            "proposal_cancel",
+            "destroyed",
+        ]
+    },
     # The training register and clinical supervision log: managers and performance staff
     # (insights.services.RECORDING_ROLES); the matrix's IG and council personas are
     # performance staff.

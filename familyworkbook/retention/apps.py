@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RetentionConfig(AppConfig):
+    name = "familyworkbook.retention"
+    verbose_name = "Retention"
