@@ -27,7 +27,12 @@ from familyworkbook import audit
 from familyworkbook.access import services as access_services
 from familyworkbook.access.disclosure import require_disclosure
 from familyworkbook.access.records import get_family_for
-from familyworkbook.cases.formflow import add_service_errors, stale_message
+from familyworkbook.cases.formflow import (
+    CONFLICT,
+    add_service_errors,
+    stale_differences,
+    stale_message,
+)
 from familyworkbook.core.models import StaleEditError
 from familyworkbook.documents import engine, forms, schemas, services
 from familyworkbook.documents.models import Document, DocumentVersion, WrittenSection
@@ -199,6 +204,7 @@ def write_section(
     )
     form.fields["text"].label = section.heading
     form.fields["text"].help_text = section.guidance
+    status, differences = 200, None
     if request.method == "POST" and form.is_valid():
         try:
             services.write_section(
@@ -209,6 +215,7 @@ def write_section(
                 expected_version=form.cleaned_data["version"],
             )
         except StaleEditError as exc:
+            mine = form.cleaned_data
             data = request.POST.copy()
             data["version"] = str(exc.actual)
             form = forms.WriteSectionForm(data)
@@ -221,6 +228,9 @@ def write_section(
                 if current
                 else _("Someone else changed this section."),
             )
+            if current:
+                differences = stale_differences(current, mine, labels={"text": section.heading})
+            status = CONFLICT
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -237,7 +247,9 @@ def write_section(
             "caption": doc.title,
             "back": doc.get_absolute_url(),
             "button": _("Save section"),
+            "stale_differences": differences,
         },
+        status=status,
     )
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from familyworkbook.cases.formflow import add_service_errors
+from familyworkbook.cases.formflow import CONFLICT, add_service_errors, stale_differences
 from familyworkbook.core.models import StaleEditError
 from familyworkbook.meetings import forms as mf
 from familyworkbook.meetings.models import MeetingType
@@ -46,6 +46,7 @@ def _type_form(
     request: HttpRequest, mtype: MeetingType | None, initial: dict[str, Any]
 ) -> HttpResponse:
     form = mf.MeetingTypeForm(request.POST or None, initial=initial, adding=mtype is None)
+    status, differences = 200, None
     if request.method == "POST" and form.is_valid():
         try:
             if mtype is None:
@@ -59,14 +60,25 @@ def _type_form(
                     data=form.settings(),
                     expected_version=form.cleaned_data["version"],
                 )
-        except StaleEditError:
+        except StaleEditError as exc:
+            # Their saved values beside the administrator's, and the form on the latest
+            # version so that saving again replaces them (R20).
+            differences = stale_differences(
+                exc.record, form.settings(), labels={n: f.label for n, f in form.fields.items()}
+            )
+            data = request.POST.copy()
+            data["version"] = str(exc.actual)
+            form = mf.MeetingTypeForm(data, initial=initial, adding=False)
+            form.is_valid()
             form.add_error(
                 None,
                 _(
                     "Someone else changed this meeting type after you opened this page. "
-                    "Nothing has been saved. Open it again to see their changes."
+                    "Nothing has been saved. Check their changes, then save again if you "
+                    "still need to."
                 ),
             )
+            status = CONFLICT
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -83,7 +95,9 @@ def _type_form(
             "heading": _("Add a meeting type") if mtype is None else mtype.name,
             "back": back,
             "button": _("Save meeting type"),
+            "stale_differences": differences,
         },
+        status=status,
     )
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from familyworkbook import audit
 from familyworkbook.access.disclosure import require_disclosure
 from familyworkbook.access.records import get_family_for
-from familyworkbook.cases.formflow import add_service_errors, form_page, stale_message
+from familyworkbook.cases.formflow import CONFLICT, add_service_errors, form_page, refill_on_latest
 from familyworkbook.cases.models import Case
 from familyworkbook.core.models import StaleEditError
 from familyworkbook.meetings import agenda, charts, frequency, selectors, services
@@ -272,11 +272,18 @@ def record(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "worries": m.worries,
     }
     form = mf.RecordMeetingForm(request.POST or None, initial=initial, **kwargs)
+    status, differences = 200, None
     if request.method == "POST" and form.is_valid():
         try:
             services.record_meeting(meeting=m, by=request.user, **form.service_kwargs())
         except StaleEditError as exc:
-            form.add_error(None, stale_message(exc.record, form))
+            form, differences = refill_on_latest(
+                exc,
+                mine=form,
+                data=request.POST,
+                make_form=lambda d: mf.RecordMeetingForm(d, initial=initial, **kwargs),
+            )
+            status = CONFLICT
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -285,7 +292,14 @@ def record(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return render(
         request,
         "meetings/record.html",
-        {"form": form, "meeting": m, "page": page, "family": m.family},
+        {
+            "form": form,
+            "meeting": m,
+            "page": page,
+            "family": m.family,
+            "stale_differences": differences,
+        },
+        status=status,
     )
 
 
@@ -487,11 +501,9 @@ def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if m.family_id is not None or m.is_signed_off:
         raise Http404
     agenda = selectors.unit_agenda(m.team)
-    form = mf.MinutesForm(
-        request.POST or None,
-        agenda=agenda,
-        initial={"version": m.version, "held_on": m.held_on or timezone.localdate()},
-    )
+    initial = {"version": m.version, "held_on": m.held_on or timezone.localdate()}
+    form = mf.MinutesForm(request.POST or None, agenda=agenda, initial=initial)
+    status, differences = 200, None
     if request.method == "POST" and form.is_valid():
         try:
             services.record_team_meeting(
@@ -502,7 +514,13 @@ def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 notes=form.notes(),
             )
         except StaleEditError as exc:
-            form.add_error(None, stale_message(exc.record, form))
+            form, differences = refill_on_latest(
+                exc,
+                mine=form,
+                data=request.POST,
+                make_form=lambda d: mf.MinutesForm(d, agenda=agenda, initial=initial),
+            )
+            status = CONFLICT
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -517,5 +535,7 @@ def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "caption": f"{m.team}: {m.type}",
             "heading": _("Write the minutes"),
             "back": m.get_absolute_url(),
+            "stale_differences": differences,
         },
+        status=status,
     )

@@ -7,6 +7,7 @@ not see looks exactly like one that does not exist (404), and every write goes t
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
@@ -176,6 +177,7 @@ def edit_person(request: HttpRequest, person_id: int) -> HttpResponse:
     form = EditPersonForm(_posted(request), instance=person)
     differences: list[dict[str, str]] = []
     latest = None
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.update_person(
@@ -194,6 +196,7 @@ def edit_person(request: HttpRequest, person_id: int) -> HttpResponse:
             form = EditPersonForm(data, instance=latest)
             form.is_valid()
             form.add_error(None, _("Someone else changed this record while you were editing it"))
+            status = HTTPStatus.CONFLICT  # R20: a refused stale save is a conflict (409)
         else:
             messages.success(request, _("%(name)s's details saved") % {"name": person.full_name})
             return redirect(person)
@@ -206,6 +209,7 @@ def edit_person(request: HttpRequest, person_id: int) -> HttpResponse:
             "differences": differences,
             "conflict": latest,
         },
+        status=status,
     )
 
 

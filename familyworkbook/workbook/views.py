@@ -8,7 +8,6 @@ and not-allowed alike), bind the form, call the service, redirect.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 from django.contrib import messages
@@ -25,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from familyworkbook import audit
 from familyworkbook.access.disclosure import require_disclosure
 from familyworkbook.access.records import get_family_for
-from familyworkbook.cases.formflow import add_service_errors, form_page, stale_message
+from familyworkbook.cases.formflow import CONFLICT, add_service_errors, form_page, refill_on_latest
 from familyworkbook.core.models import StaleEditError
 from familyworkbook.people.models import Family, Person
 from familyworkbook.workbook import chronology as chrono
@@ -206,18 +205,17 @@ def edit_entry(request: HttpRequest, family_id: int, entry_id: int) -> HttpRespo
         )
 
     form = make_form(request.POST if request.method == "POST" else None)
+    status, differences = 200, None
     if request.method == "POST" and form.is_valid():
         try:
             services.edit_entry(
                 record, by=request.user, expected_version=form.expected_version, **form.values()
             )
         except StaleEditError as exc:
-            data = request.POST.copy()
-            data["version"] = str(exc.actual)
-            form = make_form(data)
-            form.is_valid()
-            fields = SimpleNamespace(fields={n: None for n in STALE_FIELDS})
-            form.add_error(None, stale_message(exc.record, fields))  # type: ignore[arg-type]
+            form, differences = refill_on_latest(
+                exc, mine=form, data=request.POST, make_form=make_form, fields=STALE_FIELDS
+            )
+            status = CONFLICT
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -232,7 +230,9 @@ def edit_entry(request: HttpRequest, family_id: int, entry_id: int) -> HttpRespo
             chapter=record.chapter,
             chapter_label=record.get_chapter_display(),
             entry=record,
+            stale_differences=differences,
         ),
+        status=status,
     )
 
 

@@ -15,9 +15,10 @@ from familyworkbook.teams.models import Role
 pytestmark = pytest.mark.django_db
 
 
-def assert_error(response, message: str) -> None:
+def assert_error(response, message: str, *, status: int = 200) -> None:
+    """The form re-shown with `message` in its error summary (a stale save answers 409)."""
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == status
     assert "govuk-error-summary" in html
     assert message in html
 
@@ -166,8 +167,24 @@ def test_close_case_refuses_a_stale_edit_and_says_what_changed(sam_client, smith
             closed_on=dt.date(2025, 10, 1), closure_reason="outcomes_met", version=opened_version
         ),
     )
-    assert_error(response, "Mo Reid changed this record")
-    assert "Stepped down to early help" in response.content.decode()
+    assert_error(response, "Mo Reid changed this record", status=409)
+    html = response.content.decode()
+    assert "Stepped down to early help" in html
+    # Field by field: their saved value beside Sam's answer, and the form on the latest version.
+    assert response.context["stale_differences"] == [
+        {
+            "label": "Date the case closed",
+            "theirs": "30 September 2025",
+            "mine": "1 October 2025",
+        },
+        {
+            "label": "Reason for closing the case",
+            "theirs": "Stepped down to early help",
+            "mine": "Outcomes met: no further social care involvement",
+        },
+    ]
+    assert "Where the saved record and your answers differ" in html
+    assert f'name="version" value="{opened_version + 1}"' in html
     smith_case.refresh_from_db()
     assert smith_case.closure_reason == "step_down"
     assert smith_case.closed_on == dt.date(2025, 9, 30)
@@ -183,7 +200,7 @@ def test_a_stale_allocation_end_is_refused(sam_client, smith_case, mo):
         reverse("cases:end_allocation", args=[allocation.pk]),
         post_data(ended_on=dt.date(2025, 10, 1), version=opened_version),
     )
-    assert_error(response, "changed this record")
+    assert_error(response, "changed this record", status=409)
     allocation.refresh_from_db()
     assert allocation.ended_on == dt.date(2025, 9, 20)
 

@@ -185,7 +185,7 @@ def test_fact_change_refuses_a_stale_edit_and_saves_a_fresh_one(sam_client, sam,
     type(record).objects.filter(pk=record.pk).update(version=2)
     before = snapshot()
     response = sam_client.post(url, post_data(version=1, **FACTS[kind][0]))
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "after you opened this page. Nothing has been saved" in response.content.decode()
     assert snapshot() == before
     response = sam_client.post(url, post_data(version=2, **FACTS[kind][0]))

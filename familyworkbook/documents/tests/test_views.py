@@ -101,11 +101,13 @@ def test_write_a_section_and_a_stale_edit_is_refused(client, signed_in, casefile
     stale = client.post(target, {"text": "Someone else's older view.", "version": 0})
     html = stale.content.decode()
     assert (
-        stale.status_code == 200
+        stale.status_code == 409
         and "govuk-error-summary" in html
         and "Nothing has been saved" in html
     )
     assert conference.written.get(key="recommendation").text == "Plan needed."
+    assert stale.context["stale_differences"][0]["theirs"] == "Plan needed."
+    assert stale.context["stale_differences"][0]["mine"] == "Someone else's older view."
     assert client.get(url("write_section", conference, "children")).status_code == 404
 
 

@@ -116,7 +116,11 @@ def test_a_stale_edit_is_refused(admin_client, gcs):
     data = new_type(slug=None, name="Group supervision", version="1")
     MeetingType.objects.filter(pk=gcs.pk).update(version=2, name="Renamed meanwhile")
     response = admin_client.post(url, data)
-    assert_error(response, "Someone else changed this meeting type")
+    assert_error(response, "Someone else changed this meeting type", status=409)
+    assert {"label": "Name", "theirs": "Renamed meanwhile", "mine": "Group supervision"} in (
+        response.context["stale_differences"]
+    )
+    assert 'name="version" value="2"' in response.content.decode()
     gcs.refresh_from_db()
     assert gcs.name == "Renamed meanwhile"
 

@@ -230,7 +230,7 @@ def test_a_stale_edit_is_refused_and_shows_both_answers(sam_client, mo, ava):
 
     response = sam_client.post(edit_url(ava), {**opened, "known_as": "Avie"})
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "govuk-error-summary" in html
     assert "Someone else changed this record while you were editing it" in html
     assert {"label": "Known as (optional)", "theirs": "Bunny", "mine": "Avie"} in response.context[

@@ -35,9 +35,10 @@ def post_data(**fields: Any) -> dict[str, Any]:
     return data
 
 
-def assert_error(response, message: str) -> None:
+def assert_error(response, message: str, *, status: int = 200) -> None:
+    """The form re-shown with `message` in its error summary (a stale save answers 409)."""
     html = response.content.decode()
-    assert response.status_code == 200, response.status_code
+    assert response.status_code == status, response.status_code
     assert "govuk-error-summary" in html
     assert message in html, html[html.find("govuk-error-summary") :][:1500]
 

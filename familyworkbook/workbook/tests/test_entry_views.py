@@ -155,7 +155,7 @@ def test_a_stale_edit_is_refused_and_says_who_changed_what(
     )
     url = reverse("workbook:edit_entry", args=[smith_family.pk, entry.pk])
     response = sam_client.post(url, post_data(**entry_fields(what_happened="Mine"), version=1))
-    assert_error(response, "after you opened this page. Nothing has been saved.")
+    assert_error(response, "after you opened this page. Nothing has been saved.", status=409)
     assert "Changed in another tab" in response.content.decode()
     entry.refresh_from_db()
     assert entry.what_happened != "Mine" and entry.version == 2

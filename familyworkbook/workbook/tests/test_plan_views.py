@@ -71,7 +71,10 @@ def test_risk_item_stale_edit_is_refused(sam_client, sam, smith_family):
         url("edit_risk_item", smith_family, item.pk),
         post_data(kind="worry", text="C", identified_on=D, version=1),
     )
-    assert_error(response, "Nothing has been saved")
+    assert_error(response, "Nothing has been saved", status=409)
+    assert response.context["stale_differences"] == [
+        {"label": "Description", "theirs": "B", "mine": "C"}
+    ]
     item.refresh_from_db()
     assert item.text == "B"
 
@@ -200,7 +203,7 @@ def test_action_not_done_needs_a_reason_and_stale_updates_are_refused(
     stale = sam_client.post(
         url("update_action", smith_family, goal.pk, action.pk), post_data(status="done", version=1)
     )
-    assert_error(stale, "Nothing has been saved")
+    assert_error(stale, "Nothing has been saved", status=409)
     action.refresh_from_db()
     assert (action.status, action.outcome, action.version) == ("not_done", "Group was full", 2)
 
