@@ -110,6 +110,8 @@ GATES: dict[str, str] = {
     "meetings:type_add": SYSTEM_ADMINS,
     "access:who_has_seen_person": MANAGERS,
     "access:who_has_seen_family": MANAGERS,
+    "history:person_changes": MANAGERS,  # field history (R14): the same gate
+    "history:family_changes": MANAGERS,
     "access:break_glass_review": "team and service managers",
     "access:mark_reviewed": "team and service managers",
     "access:audit_search": IG,
