@@ -242,7 +242,8 @@ def test_command_writes_csv_without_names(old_family, tmp_path):
     text = path.read_text()
     assert text.splitlines()[0].startswith("family_id,reference,status")
     assert (
-        f"{old_family.pk},{old_family.reference},expired,no,child_in_need,3,2009-05-16,2012-05-16" in text
+        f"{old_family.pk},{old_family.reference},expired,no,child_in_need,3,2009-05-16,2012-05-16"
+        in text
     )
     assert "Archer" not in text
 
