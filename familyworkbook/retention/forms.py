@@ -16,7 +16,10 @@ class RuleForm(GovukForm):
     trigger = forms.ChoiceField(
         label=_("Kept from"),
         widget=forms.RadioSelect,
-        error_messages={"required": _("Select the date the record is kept from")},
+        error_messages={
+            "required": _("Select the date the record is kept from"),
+            "invalid_choice": _("Select a date this kind of record can be kept from"),
+        },
     )
     years = forms.IntegerField(
         label=_("Years kept"),
