@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "familyworkbook.meetings",
     "familyworkbook.insights",
     "familyworkbook.documents",
+    "familyworkbook.subject_access",
     "familyworkbook.retention",
     # Field history (R14): triggers written by django-pgtrigger, events by django-pghistory.
     "pgtrigger",

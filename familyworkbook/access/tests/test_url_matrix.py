@@ -87,6 +87,8 @@ KWARGS: dict[str, Kw] = {
             "record_id",
             # A looked-after child's SSDA903 facts (cases/lac_urls.py); tested in test_lac_views.
             "fact_id",
+            # A subject access request (subject_access/); tested in its own tests.
+            "sar_id",
         ]
     },
     # Words, not records.
@@ -117,6 +119,9 @@ GATES: dict[str, str] = {
     "access:audit_search": IG,
     "access:subject_access": IG,  # any person on the record, audited: IG's job
     "access:approvals": "approvers",  # R7 second approvers: managers and IG
+    # R18 subject access requests: any person on the record, audited: IG's job.
+    "subject_access:list": IG,
+    "subject_access:person": IG,
     # R17 retention: rules, legal holds, review and two-person destruction are IG's.
     **{
         f"retention:{name}": IG
