@@ -8,8 +8,9 @@ What leaves the system, and what never does:
   The key stays with the council: nothing in the extract reverses it.
 - No names, no addresses, no dates of birth (month of birth and age in whole years at the
   start of the period only), no free text, no record ids, no NHS numbers, UPNs or local ids.
-  A postcode district (the outward code, "AB1") at most, and none for anyone with a protected
-  address: a survivor's district could lead to her.
+  A postcode district (the outward code, "AB1") at most, and never that of a protected
+  address: a survivor's district could lead to her. A child who has had one gets the district
+  of their last home before it, so a blank never marks a child as protected (R2).
 - Dated outcome events (referral, re-referral, CP plan start and end, became looked after,
   pre-proceedings, care proceedings) with the case, family and team they belong to, for a
   stepped-wedge or difference-in-differences analysis.
@@ -136,11 +137,16 @@ def build(date_from: dt.date, date_to: dt.date, key: str) -> list[File]:
         return found
 
     def districts() -> dict[int, str]:
-        protected = set(
-            Address.objects.filter(person__in=child_ids, protected=True).values_list(
-                "person_id", flat=True
-            )
-        )
+        # R2: a protected address gives no district, and a blank must not mark the child as
+        # protected either. A child who has ever had a protected (safe) address gets the
+        # district of their last home before it, which the alleged perpetrator already
+        # knows; blank then means only "not known", as for any child.
+        protected_from: dict[int, dt.date] = {}
+        for person_id, from_date in Address.objects.filter(
+            person__in=child_ids, protected=True
+        ).values_list("person_id", "from_date"):
+            if person_id not in protected_from or from_date < protected_from[person_id]:
+                protected_from[person_id] = from_date
         found: dict[int, str] = {}
         for person_id, postcode in (
             Address.objects.filter(
@@ -150,7 +156,16 @@ def build(date_from: dt.date, date_to: dt.date, key: str) -> list[File]:
             .values_list("person_id", "postcode")
             .iterator(chunk_size=CHUNK)
         ):
-            if person_id not in protected:
+            if person_id not in protected_from:
+                found.setdefault(person_id, postcode_district(postcode))
+        for person_id, postcode, from_date in (
+            Address.objects.filter(
+                person__in=list(protected_from), archived_at__isnull=True, protected=False
+            )
+            .order_by("person_id", "-from_date", "-pk")
+            .values_list("person_id", "postcode", "from_date")
+        ):
+            if from_date < protected_from[person_id]:
                 found.setdefault(person_id, postcode_district(postcode))
         return found
 
@@ -304,8 +319,8 @@ def build(date_from: dt.date, date_to: dt.date, key: str) -> list[File]:
                 ("age_at_start", "Age in whole years on the first day of the period"),
                 (
                     "postcode_district",
-                    "Outward code of the current address (for example AB1); blank if unknown or if "
-                    "the child has any protected address",
+                    "Outward code of the current address (for example AB1); for a child who has "
+                    "had a protected address, of their last home before it; blank if unknown",
                 ),
             ],
             children,

@@ -83,6 +83,7 @@ def test_files_rows_and_hand_worked_events(extract_county, tmp_path):
     assert (a1["month_of_birth"], a1["age_at_start"], a1["postcode_district"]) == ("5", "8", "PE13")
     c1 = next(r for r in children if r["child"] == p("child", extract_county["c1"].pk))
     assert c1["postcode_district"] == "", "a protected address must not give a district"
+    assert "CB4" not in (out / "children.csv").read_text()
     events = sorted((r["event"], r["date"], r["code"]) for r in _read(out, "events.csv"))
     assert events == [
         ("became_looked_after", "2025-02-01", "C2"),
@@ -147,3 +148,25 @@ def test_progress_is_shown(extract_county, tmp_path, capsys):
     _run(tmp_path)
     output = capsys.readouterr().out
     assert "children.csv: 0 of 4" in output and "events.csv: 6 of 6" in output
+
+
+def test_a_child_at_a_protected_address_gets_the_district_of_the_home_before_it(
+    extract_county, tmp_path
+):
+    """R2: the refuge's district never leaves, and a blank does not mark the child as
+    protected: the child looks like any other, with the district of the home she left."""
+    Address.objects.create(
+        person=extract_county["c1"],
+        line_1="2 Old Home Road",
+        town="March",
+        postcode="PE15 8AA",
+        from_date=dt.date(2019, 1, 1),
+        to_date=dt.date(2023, 12, 31),
+    )
+    out = _run(tmp_path)
+    children = _read(out, "children.csv")
+    p = evaluation.Pseudonyms(KEY)
+    c1 = next(r for r in children if r["child"] == p("child", extract_county["c1"].pk))
+    assert c1["postcode_district"] == "PE15"
+    text = (out / "children.csv").read_text()
+    assert "CB4" not in text and "redacted" not in text.lower() and "protected" not in text.lower()
