@@ -28,7 +28,14 @@ from familyworkbook.cases.models import (
 )
 from familyworkbook.insights.models import ClinicalSupervision, TrainingRecord
 from familyworkbook.meetings.models import Meeting
-from familyworkbook.people.models import Address, Family, FamilyMembership, Person, Relationship
+from familyworkbook.people.models import (
+    Address,
+    Family,
+    FamilyMembership,
+    Person,
+    Registration,
+    Relationship,
+)
 from familyworkbook.teams.models import Post, Team, Worker
 from familyworkbook.workbook.models import ChangeStage, Entry, GoalRating
 
@@ -88,6 +95,9 @@ def _tables() -> dict[str, Iterable[tuple[object, ...]]]:
             "from_date",
             "to_date",
             "protected",
+        ),
+        "registrations": Registration.objects.values_list(
+            *_keys("person"), "kind", "name", "code", "from_date", "to_date", "hidden"
         ),
         "relationships": Relationship.objects.values_list(
             *_keys("person"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import dataclass
 
 from familyworkbook.core.codes import Sex, UpnUnknown
@@ -31,10 +32,41 @@ from familyworkbook.people.models import (
     MembershipKind,
     Person,
     PersonKind,
+    Registration,
+    RegistrationKind,
     Relationship,
 )
 
 SURVIVOR_EVERY = 18
+
+# Schools and GP practices (made up, like every name here). A URN is 6 digits; a GP
+# practice's ODS code a letter and 5 digits (Cambridgeshire's practices are D81...).
+SCHOOL_STEMS = [
+    "St Mary's",
+    "Riverside",
+    "Meadowbank",
+    "Oakfield",
+    "Fenland View",
+    "Kingsway",
+    "Willow Brook",
+    "Cherry Tree",
+    "Queen Edith",
+    "Orchard Park",
+    "Thorpe Lea",
+    "Hereward",
+]
+PRACTICE_NAMES = [
+    "Riverside Surgery",
+    "Market Street Medical Practice",
+    "The Old Forge Health Centre",
+    "Fenland Group Practice",
+    "Mill Road Surgery",
+    "Cathedral Medical Centre",
+    "Northfield Surgery",
+    "Bridge Street Practice",
+    "Parkside Health Centre",
+    "Priory Fields Surgery",
+]
 
 CHILDREN = [1, 2, 3, 4]
 CHILDREN_WEIGHTS = [38, 32, 20, 10]
@@ -483,6 +515,7 @@ class HouseholdMixin(GeneratorBase):
                         **self.audit(safe_from, by),
                     )
                 )
+        self._registrations(rows, home, safe_from, by=by)
         for person in (home.other_parent, home.grandparent):
             if person is not None:
                 pc = rng.choice(
@@ -500,6 +533,79 @@ class HouseholdMixin(GeneratorBase):
                         **self.audit(moved, by),
                     )
                 )
+
+    def _registrations(
+        self, rows: Rows, home: Household, safe_from: dt.date | None, *, by: int
+    ) -> None:
+        """Each child's GP practice and, from 4, school. A child who moved to a safe address
+        left both the day before; the new ones, near the refuge, are hidden (protected: only
+        those with a grant see them, never a perpetrator worker).
+
+        Drawn from a random stream of their own, so the rest of the county is as it was."""
+        if not hasattr(self, "school_rng"):
+            # Seeded from the main generator's state without drawing from it.
+            state = ",".join(str(n) for n in self.rng.getstate()[1][:16])
+            self.school_rng = random.Random(f"registrations:{state}")
+        rng = self.school_rng
+        for kid in home.kids:
+            if kid.born is None or kid.born > self.anchor:
+                continue
+            age = kid.age_on(self.anchor)
+            places = [(RegistrationKind.GP, kid.born)]
+            if age >= 4:
+                years = 11 if age >= 11 else 4
+                year = kid.born.year + years + (1 if kid.born.month >= 9 else 0)
+                places.append((RegistrationKind.SCHOOL, dt.date(year, 9, 1)))
+            for kind, start in places:
+                if start > self.anchor:
+                    continue
+                moves = safe_from is not None and safe_from > start
+                rows.registrations.append(
+                    self._registration(
+                        rng,
+                        kid,
+                        kind,
+                        start,
+                        (safe_from - ONE_DAY) if moves else None,
+                        by,
+                        # Registered only after the move: near the refuge already.
+                        hidden=safe_from is not None and not moves,
+                    )
+                )
+                if moves:
+                    rows.registrations.append(
+                        self._registration(rng, kid, kind, safe_from, None, by, hidden=True)
+                    )
+
+    def _registration(
+        self,
+        rng: random.Random,
+        kid: Kid,
+        kind: str,
+        start: dt.date,
+        end: dt.date | None,
+        by: int,
+        *,
+        hidden: bool = False,
+    ) -> Registration:
+        if kind == RegistrationKind.SCHOOL:
+            secondary = kid.age_on(start) >= 10.5
+            suffix = rng.choice(["Academy", "Community College"]) if secondary else "Primary School"
+            name = f"{rng.choice(SCHOOL_STEMS)} {suffix}"
+            code = f"{rng.randint(110000, 149999)}"
+        else:
+            name = rng.choice(PRACTICE_NAMES)
+            code = f"D81{rng.randint(0, 999):03d}"
+        return Registration(
+            person=kid.person,
+            kind=kind,
+            name=name,
+            code=code,
+            from_date=start,
+            to_date=end,
+            hidden=hidden,
+            **self.audit(start, by, until=end),
+        )
 
     def _relationships(
         self, rows: Rows, home: Household, survivor: bool, *, since: dt.date, by: int

@@ -30,6 +30,7 @@ from familyworkbook.people.models import (
     Family,
     FamilyMembership,
     Person,
+    Registration,
     Relationship,
     RelationshipKind,
 )
@@ -42,6 +43,7 @@ ORDER: list[tuple[str, type[models.Model]]] = [
     ("people", Person),
     ("memberships", FamilyMembership),
     ("addresses", Address),
+    ("registrations", Registration),
     ("relationships", Relationship),
     ("cases", Case),
     ("allocations", Allocation),
@@ -65,6 +67,7 @@ class Rows:
         self.people: list[Person] = []
         self.memberships: list[FamilyMembership] = []
         self.addresses: list[Address] = []
+        self.registrations: list[Registration] = []  # schools and GP practices
         self.relationships: list[Relationship] = []  # one way only; save() adds the inverses
         self.cases: list[Case] = []
         self.allocations: list[Allocation] = []

@@ -28,7 +28,14 @@ from familyworkbook.cases.models import (
     Section47,
     Visit,
 )
-from familyworkbook.people.models import Address, Family, Person, PersonKind, Relationship
+from familyworkbook.people.models import (
+    Address,
+    Family,
+    Person,
+    PersonKind,
+    Registration,
+    Relationship,
+)
 from familyworkbook.teams.models import (
     District,
     EmploymentType,
@@ -95,6 +102,8 @@ def collect(anchor: dt.date) -> Summary:
         "visits": Visit.objects.count(),
         "addresses": Address.objects.count(),
         "addresses_protected": Address.objects.filter(protected=True).count(),
+        "registrations": Registration.objects.count(),
+        "registrations_hidden": Registration.objects.filter(hidden=True).count(),
         "allocations": Allocation.objects.count(),
     }
     s.counts["cases"] = s.counts["cases_open"] + s.counts["cases_closed"]
@@ -307,6 +316,11 @@ def render(s: Summary) -> str:
     )
     row("Relationships", c["relationships"], "each with its inverse")
     row("Addresses", c["addresses"], f"{n(c['addresses_protected'])} protected")
+    row(
+        "Schools and GP practices",
+        c["registrations"],
+        f"{n(c['registrations_hidden'])} hidden (protected)",
+    )
     row(
         "Cases",
         c["cases"],

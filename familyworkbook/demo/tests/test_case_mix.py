@@ -20,6 +20,8 @@ from familyworkbook.people.models import (
     AddressKind,
     MembershipKind,
     PersonKind,
+    Registration,
+    RegistrationKind,
     Relationship,
 )
 
@@ -99,6 +101,29 @@ class CaseMixTests(TestCase):
                 ex = Relationship.objects.get(person=address.person, kind="ex_partner").other
                 assert ex.memberships.get().kind == MembershipKind.NETWORK
                 assert ex.addresses.get().protected is False
+
+    def test_children_have_gp_practices_and_schools_hidden_after_a_move_to_a_refuge(
+        self,
+    ) -> None:
+        registrations = Registration.objects.select_related("person")
+        assert registrations.filter(kind=RegistrationKind.GP).exists()
+        assert registrations.filter(kind=RegistrationKind.SCHOOL).exists()
+        for row in registrations:
+            row.full_clean()  # a 6-digit URN, an ODS code like D81001, dates in order
+            assert row.person.kind == PersonKind.CHILD
+        hidden = registrations.filter(hidden=True)
+        assert hidden.exists(), "the feature shows in make run"
+        for row in hidden:
+            assert row.to_date is None
+            # Only children of a family where someone lives at a protected safe address.
+            family = row.person.memberships.get().family
+            assert Address.objects.filter(
+                protected=True, person__memberships__family=family
+            ).exists()
+        # One current school and one current GP per child.
+        for kind in RegistrationKind.values:
+            current = registrations.filter(kind=kind, to_date__isnull=True)
+            assert current.count() == current.values("person").distinct().count()
 
     def test_the_rule_checks_catch_broken_records(self) -> None:
         plan = CpPlan.objects.order_by("pk").first()
