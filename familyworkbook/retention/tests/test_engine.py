@@ -251,3 +251,13 @@ def test_command_writes_csv_without_names(old_family, tmp_path):
 def test_command_refuses_a_bad_date(db):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("retention_review", "--date", "1/1/2026", stdout=StringIO(), stderr=StringIO())
+
+
+def test_demo_examples_give_the_review_two_expired_and_one_held(north, ines):
+    from familyworkbook.retention.demo import seed_retention_examples
+
+    families = seed_retention_examples(team=north, ig_user=ines.user)
+    found = engine.assess_families([f.pk for f in families], today=dt.date(2026, 11, 22))
+    assert [a.destroyable for a in found] == [True, True, False]
+    assert found[2].held and found[2].status == engine.Status.EXPIRED
+    assert seed_retention_examples(team=north, ig_user=ines.user) == []
