@@ -146,6 +146,12 @@ def test_the_journey_from_build_to_release_and_print(client, signed_in, ward, ig
     assert served.content.decode() == sar.pack_html
     assert "Alex talked about his drinking." in sar.pack_html
     assert "Jo is now at" not in sar.pack_html
+    # The PDF of the same frozen pack, after its own disclosure record.
+    response = client.get(reverse("subject_access:pack_pdf", args=[sar.pk]))
+    _, pdf = disclose_and_fetch(client, response)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert SharingRecord.objects.count() == before + 2
 
 
 def test_the_old_draft_page_leads_into_the_journey(client, signed_in, ward, ig_officer):
