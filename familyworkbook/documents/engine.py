@@ -121,32 +121,35 @@ class Protected:
     this reader, matched by a fact's source (the row itself) or by a value found in text.
     """
 
-    patterns: list[tuple[re.Pattern, int, str]] = field(default_factory=list)
+    # Each value's pattern, with every (person id, row ref) that holds that value: a mother
+    # and child at one safe address share it.
+    patterns: list[tuple[re.Pattern, list[tuple[int, str]]]] = field(default_factory=list)
     refs: dict[str, int] = field(default_factory=dict)  # "people.address:12" -> person id
     withheld: dict[int, set[str]] = field(default_factory=dict)  # person id -> row refs
 
-    def _hit(self, person_id: int, ref: str) -> None:
-        self.withheld.setdefault(person_id, set()).add(ref)
+    def _hit(self, owners: list[tuple[int, str]]) -> None:
+        for person_id, ref in owners:
+            self.withheld.setdefault(person_id, set()).add(ref)
 
     def holds(self, text: str) -> bool:
         found = False
-        for pattern, person_id, ref in self.patterns:
+        for pattern, owners in self.patterns:
             if pattern.search(text or ""):
-                self._hit(person_id, ref)
+                self._hit(owners)
                 found = True
         return found
 
     def scrub(self, text: str) -> str:
-        for pattern, person_id, ref in self.patterns:
+        for pattern, owners in self.patterns:
             text, n = pattern.subn(WITHHELD, text)
             if n:
-                self._hit(person_id, ref)
+                self._hit(owners)
         return text
 
     def from_protected_row(self, source: dict) -> bool:
         ref = f"{str(source['model']).lower()}:{source['pk']}"
         if ref in self.refs:
-            self._hit(self.refs[ref], ref)
+            self._hit([(self.refs[ref], ref)])
             return True
         return False
 
@@ -193,7 +196,7 @@ def _protected_values(family: Any, reader: Reader, rows: list | None = None) -> 
     """Patterns for each protected field value (a safe address, a hidden child's school or
     GP) of the family's members that the reader may not see."""
     protected = Protected()
-    values: dict[str, tuple[int, str]] = {}
+    values: dict[str, list[tuple[int, str]]] = {}
     if rows is None:
         rows = _protected_rows(family)
     for row, fields in _hidden_from(reader, rows):
@@ -202,13 +205,13 @@ def _protected_values(family: Any, reader: Reader, rows: list | None = None) -> 
         for name in fields:
             value = str(getattr(row, name, "") or "").strip()
             if len(value) >= 3:
-                values[value] = (row.person_id, ref)
+                values.setdefault(value, []).append((row.person_id, ref))
                 if name == "postcode":
-                    values[value.replace(" ", "")] = (row.person_id, ref)
+                    values.setdefault(value.replace(" ", ""), []).append((row.person_id, ref))
     protected.patterns = [
         (
             re.compile(r"(?<!\w)" + re.escape(v).replace(r"\ ", r"\s*") + r"(?!\w)", re.IGNORECASE),
-            *values[v],
+            values[v],
         )
         for v in sorted(values, key=len, reverse=True)
     ]

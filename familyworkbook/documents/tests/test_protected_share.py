@@ -105,6 +105,35 @@ def test_the_engine_says_whose_protected_details_a_share_would_leave_out(casefil
     )
 
 
+def test_a_safe_address_shared_by_mother_and_child_needs_approval_for_both(
+    casefile, document, grant
+):
+    from familyworkbook.people.models import Address
+
+    ava_safe = Address.objects.create(
+        person=casefile.ava,
+        kind="safe",
+        line_1=CANARY_LINE,
+        town="Elsewhere",
+        postcode=CANARY_POSTCODE,
+        from_date=casefile.safe.from_date,
+        protected=True,
+    )
+    AccessGrant.objects.create(
+        user=casefile.sam.user, person=casefile.ava, kind="protected", reason="Court work"
+    )
+    built = engine.build(document, casefile.sam.user, reader=engine.Reader(label=GP))
+    assert built.withheld == {
+        casefile.jo.pk: {f"people.address:{casefile.safe.pk}"},
+        casefile.ava.pk: {f"people.address:{ava_safe.pk}"},
+    }
+    # Approved for Jo alone, Ava's copy of the same address would still be left out.
+    only_jo = engine.Reader(label=GP, approved_for=frozenset({casefile.jo.pk}))
+    assert set(engine.build(document, casefile.sam.user, reader=only_jo).withheld) == {
+        casefile.ava.pk
+    }
+
+
 def test_a_share_with_protected_details_but_no_approval_is_refused_and_nothing_recorded(
     casefile, document, grant
 ):
@@ -239,3 +268,21 @@ def test_protected_details_are_never_asked_for_an_alleged_perpetrator(casefile, 
         )
     assert "recipient_person" in refused.value.message_dict
     assert not ProtectedAccessRequest.objects.exists()
+
+
+def test_the_approver_sees_the_recipient_and_the_document_and_decides_on_the_page(
+    casefile, document, grant, mo, client, signed_in
+):
+    (request,) = _ask(casefile, document, casefile.sam.user)
+    c = signed_in(client, mo)
+    listing = c.get(reverse("access:approvals")).content.decode()
+    assert f"{GP}, in a share of {document.title} (document {document.pk})" in listing
+    page = c.get(reverse("access:approval", args=[request.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Who would receive them" in html and GP in html
+    assert CANARY_LINE not in html  # the approver decides without seeing the detail
+    response = c.post(reverse("access:approval", args=[request.pk]), {"decision": "approve"})
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == ApprovalStatus.APPROVED and request.decided_by == mo.user
