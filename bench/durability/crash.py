@@ -369,8 +369,15 @@ def drill(args: argparse.Namespace, target: str) -> dict:
             threads.append(t)
         time.sleep(3)
         cycles = []
+        progress = DRILLS / "logs" / f"crash-{target}-progress.json"
         worst = {"lost": 0, "partial": 0, "audit_missing": 0}
         for cycle in range(1, args.cycles + 1):
+            # Kill while writes are going through: wait for one acknowledged since the last
+            # restart (up to 90 s), then a random 0.5-3 s more.
+            seen = log.counts["acknowledged"]
+            deadline = time.monotonic() + 90
+            while log.counts["acknowledged"] == seen and time.monotonic() < deadline:
+                time.sleep(0.1)
             time.sleep(random.uniform(0.5, 3.0))
             t0 = time.monotonic()
             if target == "postgres":
@@ -385,6 +392,8 @@ def drill(args: argparse.Namespace, target: str) -> dict:
             for key in worst:
                 worst[key] = max(worst[key], found[key])
             cycles.append({"cycle": cycle, "killed": mode, "back_after_s": round(back, 2), **found})
+            progress.write_text(json.dumps({"target": target, "code": commit, "writers": len(writers),
+                                            "requests": dict(log.counts), "per_cycle": cycles}))  # fmt: skip
             print(
                 f"[{target}] cycle {cycle}/{args.cycles}: kill -9 {mode}, back in {back:.1f} s; "
                 f"{found['checked']} acknowledged, {found['lost']} lost, "
