@@ -229,7 +229,10 @@ def d3_pitr_bad_delete(lab: Lab) -> Result:
     from familyworkbook.workbook.models import Entry
 
     before = Entry.objects.filter(family_id=victim).count()
-    Entry.objects.filter(family_id=victim).delete()  # the bad delete
+    # The bad delete: someone at a psql prompt (records are archived, never deleted, through
+    # the app), foreign-key triggers off so the DELETE goes through as a careless one would.
+    bad_delete = f"DELETE FROM workbook_entry WHERE family_id = {int(victim)}"  # noqa: S608
+    lab.source.psql(f"SET session_replication_role = replica; {bad_delete}", "familyworkbook")
     after_delete = lab.write_entry("d3-after-delete")
     lab.quiesce()
     t0 = time.monotonic()
@@ -472,7 +475,10 @@ def main() -> int:
                         help="seconds of writes before the host is lost (drill 12)")  # fmt: skip
     parser.add_argument("--source", default="HEAD")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--lab", default="r22", help="the folder under var/drills/ to work in")
     args = parser.parse_args()
+    global LAB  # noqa: PLW0603 - one lab per run, named on the command line
+    LAB = DRILLS / args.lab
     reason = pg_available()
     if reason:
         print(f"SKIPPED: {reason}")
