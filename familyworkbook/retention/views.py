@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from familyworkbook import audit
 from familyworkbook.access import policy
 from familyworkbook.cases.formflow import add_service_errors
 from familyworkbook.core.models import StaleEditError
@@ -72,6 +73,14 @@ def review(request: HttpRequest) -> HttpResponse:
         )
     )
     expired.sort(key=lambda a: (a.expires_on, a.family_id))
+    # The list names families by reference: who read it, and when, is evidence too.
+    audit.record(
+        actor=request.user,
+        verb=audit.Verb.VIEWED,
+        label="Retention review",
+        data={"expired": len(expired), "held": held, "due": len(due)},
+        request=request,
+    )
     due.sort(key=lambda a: (a.expires_on, a.family_id))
     return render(
         request,

@@ -52,6 +52,8 @@ def test_review_lists_the_expired_record_by_id_and_reference_not_name(ines_clien
     assert old_family.reference in page
     assert reverse("retention:propose", args=[old_family.pk]) in page
     assert "Archer" not in page
+    event = AuditEvent.objects.filter(verb="viewed", target_label="Retention review").get()
+    assert event.data == {"expired": 1, "held": 0, "due": 0}
 
 
 def test_held_record_is_not_listed(ines_client, old_family, ines):
