@@ -214,3 +214,21 @@ def test_a_rich_record_goes_whole(smith_case, ines, olu, sam):
     connection.check_constraints()
     assert not Case.objects.filter(pk=smith_case.pk).exists()
     assert engine.assess_family(smith_case.family_id, today=FAR_FUTURE) is None
+
+
+def test_history_events_of_the_family_go_with_it(old_family, ines, olu):
+    if connection.vendor != "postgresql":
+        pytest.skip("field history is recorded by PostgreSQL triggers; SQLite has none (R14)")
+    from familyworkbook.history.models import event_model_for
+
+    people = list(old_family.members.values_list("pk", flat=True))
+    Family.objects.filter(pk=old_family.pk).update(name="Renamed family")
+    family_events = event_model_for(Family)
+    person_events = event_model_for(Person)
+    assert family_events.objects.filter(pgh_obj_id=old_family.pk).exists()
+    assert person_events.objects.filter(pgh_obj_id__in=people).exists()
+    record = propose_and_approve(old_family, ines, olu)
+    assert not family_events.objects.filter(pgh_obj_id=old_family.pk).exists()
+    assert not person_events.objects.filter(pgh_obj_id__in=people).exists()
+    assert record.counts[family_events._meta.label_lower] >= 2
+    connection.check_constraints()
