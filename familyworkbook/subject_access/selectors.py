@@ -15,6 +15,7 @@ are never in an item: they are not read, and any copy in free text is scrubbed.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from familyworkbook import audit
 from familyworkbook.access.models import Consent, SharingRecord
@@ -132,6 +134,10 @@ def describe(record: models.Model, *, skip: Iterable[str] = ()) -> list[str]:
             continue
         if isinstance(value, bool):
             value = "Yes"
+        elif isinstance(value, dt.datetime):
+            value = f"{timezone.localtime(value):%-d %B %Y %H:%M}"
+        elif isinstance(value, dt.date):
+            value = f"{value:%-d %B %Y}"
         if hasattr(value, "full_name"):
             value = value.full_name
         elif isinstance(value, dict):
@@ -273,7 +279,9 @@ def _cases(c: Collector, subject: Person, family_ids: list[int]) -> None:
                 str(model._meta.verbose_name).capitalize(),
                 describe(record, skip=["child", "case", "episode"]),
             )
-    for v in Visit.objects.filter(child=subject, archived_at__isnull=True).select_related("by"):
+    for v in Visit.objects.filter(child=subject, archived_at__isnull=True).select_related(
+        "by__user"
+    ):
         c.add("Visits", v, f"Visit on {v.visited_on:%d %B %Y}", describe(v, skip=["child", "case"]))
 
 
@@ -290,7 +298,7 @@ ENTRY_TEXT = [
 def _workbook(c: Collector, subject: Person, family_ids: list[int], names: _Names) -> None:
     entries = (
         Entry.objects.filter(family__in=family_ids, archived_at__isnull=True)
-        .select_related("author")
+        .select_related("author__user")
         .prefetch_related(
             Prefetch("tagged", queryset=Person.objects.only("pk", "first_name", "last_name")),
             Prefetch("present", queryset=Person.objects.only("pk", "first_name", "last_name")),
@@ -344,7 +352,10 @@ def _workbook(c: Collector, subject: Person, family_ids: list[int], names: _Name
         .filter(Q(person=subject) | Q(person__isnull=True))
         .prefetch_related(
             Prefetch("actions", queryset=GoalAction.objects.filter(archived_at__isnull=True)),
-            Prefetch("ratings", queryset=GoalRating.objects.order_by("pk")),
+            Prefetch(
+                "ratings",
+                queryset=GoalRating.objects.select_related("rater_worker__user").order_by("pk"),
+            ),
         )
     )
     for g in goals:
@@ -388,7 +399,7 @@ def _workbook(c: Collector, subject: Person, family_ids: list[int], names: _Name
             note="about the whole family",
         )
     for model in (ToxicTrioFlag, ChangeStage, DecisionalBalance, ScalingAnswer):
-        rows = model.objects.filter(family__in=family_ids, person=subject)
+        rows = model.objects.filter(family__in=family_ids, person=subject).select_related()
         if any(f.name == "archived_at" for f in model._meta.get_fields()):
             rows = rows.filter(archived_at__isnull=True)
         for row in rows:
@@ -402,7 +413,9 @@ def _workbook(c: Collector, subject: Person, family_ids: list[int], names: _Name
                 third_party=bool(named),
                 note=("names " + ", ".join(named)) if named else "",
             )
-    for i in Intervention.objects.filter(family__in=family_ids, archived_at__isnull=True):
+    for i in Intervention.objects.filter(
+        family__in=family_ids, archived_at__isnull=True
+    ).select_related("programme", "referred_by__user", "keyworker__user"):
         about_them = i.child_id == subject.pk
         c.add(
             "Interventions",
@@ -417,8 +430,8 @@ def _workbook(c: Collector, subject: Person, family_ids: list[int], names: _Name
 def _meetings(c: Collector, family_ids: list[int], names: _Names) -> None:
     meetings = (
         Meeting.objects.filter(family__in=family_ids, archived_at__isnull=True)
-        .select_related("type", "chair")
-        .prefetch_related("decisions", "contributions__author", "attendances__person")
+        .select_related("type", "chair__user")
+        .prefetch_related("decisions", "contributions__author__user", "attendances__person")
     )
     for m in meetings:
         lines = describe(m, skip=["family", "case", "team", "previous", "signed_off_by", "type"])
@@ -446,6 +459,7 @@ def _documents(c: Collector, subject: Person, family_ids: list[int]) -> None:
     documents = (
         Document.objects.filter(family__in=family_ids, archived_at__isnull=True)
         .filter(Q(child=subject) | Q(child__isnull=True))
+        .select_related("author")
         .prefetch_related("written")
     )
     for d in documents:
