@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
+from familyworkbook.access.models import PerpetratorLink
 from familyworkbook.cases.models import (
     AdoptionDecision,
     Allocation,
@@ -98,6 +99,9 @@ def _tables() -> dict[str, Iterable[tuple[object, ...]]]:
         ),
         "registrations": Registration.objects.values_list(
             *_keys("person"), "kind", "name", "code", "from_date", "to_date", "hidden"
+        ),
+        "perpetrator_links": PerpetratorLink.objects.values_list(
+            *_keys("perpetrator"), *_keys("survivor"), "noted_on", "ended_on"
         ),
         "relationships": Relationship.objects.values_list(
             *_keys("person"),

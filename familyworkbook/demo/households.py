@@ -6,6 +6,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from familyworkbook.access.models import PerpetratorLink
 from familyworkbook.core.codes import Sex, UpnUnknown
 from familyworkbook.demo.base import YEAR, GeneratorBase
 from familyworkbook.demo.county import TeamInfo
@@ -632,6 +633,16 @@ class HouseholdMixin(GeneratorBase):
 
         if partner is not None:
             link(main, partner, "ex_partner" if survivor else "partner")
+            if survivor:
+                # R9: the alert on their pages, the address warning and the letters rule.
+                rows.perpetrator_links.append(
+                    PerpetratorLink(
+                        perpetrator=partner,
+                        survivor=main,
+                        noted_on=since,
+                        **self.audit(since, by),
+                    )
+                )
         half_from = None
         if (
             partner is not None

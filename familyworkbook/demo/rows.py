@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import OuterRef, Subquery
 
+from familyworkbook.access.models import PerpetratorLink
 from familyworkbook.cases.models import (
     Allocation,
     Assessment,
@@ -45,6 +46,7 @@ ORDER: list[tuple[str, type[models.Model]]] = [
     ("addresses", Address),
     ("registrations", Registration),
     ("relationships", Relationship),
+    ("perpetrator_links", PerpetratorLink),
     ("cases", Case),
     ("allocations", Allocation),
     ("episodes", CinEpisode),
@@ -69,6 +71,7 @@ class Rows:
         self.addresses: list[Address] = []
         self.registrations: list[Registration] = []  # schools and GP practices
         self.relationships: list[Relationship] = []  # one way only; save() adds the inverses
+        self.perpetrator_links: list[PerpetratorLink] = []  # alleged perpetrator -> survivor
         self.cases: list[Case] = []
         self.allocations: list[Allocation] = []
         self.episodes: list[CinEpisode] = []

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.test import TestCase, override_settings
 
+from familyworkbook.access.models import PerpetratorLink
 from familyworkbook.cases.models import Assessment, CpPlan, LookedAfterEpisode, Visit
 from familyworkbook.demo import summary
 from familyworkbook.demo.seeding import seed_county
@@ -101,6 +102,12 @@ class CaseMixTests(TestCase):
                 ex = Relationship.objects.get(person=address.person, kind="ex_partner").other
                 assert ex.memberships.get().kind == MembershipKind.NETWORK
                 assert ex.addresses.get().protected is False
+                # And is recorded as the alleged perpetrator (R9: the alert on their pages).
+                assert (
+                    PerpetratorLink.objects.active()
+                    .filter(perpetrator=ex, survivor=address.person)
+                    .exists()
+                )
 
     def test_children_have_gp_practices_and_schools_hidden_after_a_move_to_a_refuge(
         self,
