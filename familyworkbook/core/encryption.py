@@ -106,9 +106,11 @@ class EmptyOnlyExact(Exact):
 
     def get_prep_lookup(self):  # type: ignore[no-untyped-def]
         if self.rhs not in ("", None):
+            field = getattr(self.lhs, "target", None)
+            name = f"{field.model.__name__}.{field.name}" if field is not None else "This field"
             raise FieldError(
-                f"{self.lhs.target.model.__name__}.{self.lhs.target.name} is encrypted: "
-                "SQL cannot compare its values (use its blind index, or filter in Python)"
+                f"{name} is encrypted: SQL cannot compare its values "
+                "(use its blind index, or filter in Python)"
             )
         return super().get_prep_lookup()
 
