@@ -234,7 +234,7 @@ class Log:
     def count(self, what: str, detail: str = "") -> None:
         with self.lock:
             self.counts[what] += 1
-            if detail and len(self.refusals) < 20:
+            if what == "refused" and detail and len(self.refusals) < 20:
                 self.refusals.append(detail)
 
 
