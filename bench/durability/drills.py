@@ -510,6 +510,8 @@ def main() -> int:
                   f"{'-' if rto is None else f'{rto:.1f} s'}, RPO {'-' if rpo is None else f'{rpo:.1f} s'}; "
                   f"{notes}", flush=True)  # fmt: skip
     finally:
+        for home in (lab.gnupg, lab.wrong_gnupg):  # gpg leaves an agent running per home
+            subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "gpg-agent"], check=False)  # noqa: S603, S607
         if not args.keep:
             lab.source.destroy()
     passed = sum(r["passed"] for r in rows)
