@@ -24,6 +24,7 @@ Not allowed and not found look the same everywhere: the record is simply not in 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,13 +123,15 @@ def holds(user: User, permission: str) -> bool:
         return False
     app_label, codename = permission.split(".")
     cache = user.__dict__.setdefault("_fwb_holds", {})
-    if permission not in cache:
-        cache[permission] = Permission.objects.filter(
-            Q(user=user) | Q(group__user=user),
-            content_type__app_label=app_label,
-            codename=codename,
-        ).exists()
-    return cache[permission]
+    if app_label not in cache:
+        # Every permission of the app in one query: a page asks about several (the menu
+        # alone asks two) and each was a query of its own.
+        cache[app_label] = frozenset(
+            Permission.objects.filter(
+                Q(user=user) | Q(group__user=user), content_type__app_label=app_label
+            ).values_list("codename", flat=True)
+        )
+    return codename in cache[app_label]
 
 
 def forget(user: User) -> None:
@@ -136,6 +139,7 @@ def forget(user: User) -> None:
     for name in (
         "_fwb_actor",
         "_fwb_holds",
+        _SCOPE_CACHE,
         "_perm_cache",
         "_user_perm_cache",
         "_group_perm_cache",
@@ -154,19 +158,49 @@ def may_see_category(user: User, category: str) -> bool:
 
 
 # --- Scopes ----------------------------------------------------------------------------------
+#
+# A page asks for several scopes (a search: people, their families, matching families; a
+# family page: the family, its members, its cases), and building the policy's nested
+# subqueries was most of a page's Python time. The parts that do not depend on the clock
+# (the user's teams, colleagues, their teams' cases, allocations, records with no case yet)
+# are built once and kept on the user object, which Django loads afresh for every request.
+# They are subqueries, not answers: a team, allocation or case change still shows on the
+# very next query. Parts that compare with "now" (break-glass, grants) are built each time.
+
+_SCOPE_CACHE = "_fwb_scope"
+
+
+def _once_per_request(user: User, key: str, build: Callable[[], Any]) -> Any:
+    cache = user.__dict__.setdefault(_SCOPE_CACHE, {})
+    if key not in cache:
+        cache[key] = build()
+    return cache[key]
 
 
 def _my_teams(user: User) -> QuerySet[Team]:
-    return Team.objects.filter(
-        posts__holder__user=user, posts__disestablished_on__isnull=True
-    ).values("pk")
+    return _once_per_request(
+        user,
+        "teams",
+        lambda: Team.objects.filter(
+            posts__holder__user=user, posts__disestablished_on__isnull=True
+        ).values("pk"),
+    )
 
 
 def _colleagues(user: User) -> QuerySet[User]:
     """Users holding a post in one of this user's teams (and the user)."""
-    return User.objects.filter(
-        worker__posts__teams__in=_my_teams(user), worker__posts__disestablished_on__isnull=True
-    ).values("pk")
+    return _once_per_request(
+        user,
+        "colleagues",
+        lambda: User.objects.filter(
+            worker__posts__teams__in=_my_teams(user),
+            worker__posts__disestablished_on__isnull=True,
+        ).values("pk"),
+    )
+
+
+def _created_by_me_or_colleagues(user: User) -> Q:
+    return Q(created_by=user) | Q(created_by__in=_colleagues(user))
 
 
 def _family_q(user: User, actor: Actor) -> Q | None:
@@ -175,6 +209,11 @@ def _family_q(user: User, actor: Actor) -> Q | None:
         return Q(pk__in=[])
     if actor.whole_council:
         return None
+    q = _once_per_request(user, "families", lambda: _families_of_teams_and_allocations(user, actor))
+    return q | Q(pk__in=BreakGlass.objects.active().filter(user=user).values("family_id"))
+
+
+def _families_of_teams_and_allocations(user: User, actor: Actor) -> Q:
     live_cases = Case.objects.filter(archived_at__isnull=True)
     q = Q(pk__in=live_cases.filter(team__in=_my_teams(user)).values("family_id"))
     q |= Q(
@@ -185,9 +224,15 @@ def _family_q(user: User, actor: Actor) -> Q | None:
     if actor.role == Role.SERVICE_MANAGER:
         services = Team.objects.filter(pk__in=_my_teams(user)).values("service_id")
         q |= Q(pk__in=live_cases.filter(team__service__in=services).values("family_id"))
-    no_case = ~Exists(live_cases.filter(family=OuterRef("pk")))
-    q |= no_case & (Q(created_by=user) | Q(created_by__in=_colleagues(user)))
-    q |= Q(pk__in=BreakGlass.objects.active().filter(user=user).values("family_id"))
+    # Families with no case yet, recorded by the user or a colleague. A subquery that starts
+    # from the creators' families (an index on created_by), not "no case and created by" on
+    # every family: without planner statistics (a freshly loaded database) PostgreSQL ran that
+    # NOT EXISTS once per family of the county inside the OR; now every branch is one set.
+    q |= Q(
+        pk__in=Family.objects.filter(_created_by_me_or_colleagues(user))
+        .filter(~Exists(live_cases.filter(family=OuterRef("pk"))))
+        .values("pk")
+    )
     return q
 
 
@@ -218,17 +263,27 @@ def people(queryset: QuerySet[Person], user: User) -> QuerySet[Person]:
     q = _family_q(user, actor)
     if q is None:
         return queryset
+    if actor.is_partner and Category.FAMILY_RECORD not in actor.partner_categories:
+        return queryset.none()
     in_my_families = Q(
         pk__in=FamilyMembership.objects.filter(
             archived_at__isnull=True, family__in=Family.objects.filter(q).values("pk")
         ).values("person_id")
     )
-    no_family = ~Exists(
-        FamilyMembership.objects.filter(person=OuterRef("pk"), archived_at__isnull=True)
+    # People in no family, recorded by the user or a colleague: one set, as for families.
+    mine = _once_per_request(
+        user,
+        "people_of_no_family",
+        lambda: Q(
+            pk__in=Person.objects.filter(_created_by_me_or_colleagues(user))
+            .filter(
+                ~Exists(
+                    FamilyMembership.objects.filter(person=OuterRef("pk"), archived_at__isnull=True)
+                )
+            )
+            .values("pk")
+        ),
     )
-    if actor.is_partner and Category.FAMILY_RECORD not in actor.partner_categories:
-        return queryset.none()
-    mine = no_family & (Q(created_by=user) | Q(created_by__in=_colleagues(user)))
     return queryset.filter(in_my_families | mine)
 
 

@@ -122,3 +122,26 @@ def test_expected_date_of_birth_is_found_by_date(sam_client, sam, db):
         created_by=sam.user,
     )
     assert names(sam_client.get(URL, {"q": "01/12/2026"})) == ["Unborn baby Due"]
+
+
+def test_a_first_page_that_is_not_full_needs_no_count(
+    sam_client, smith_family, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(17) as queries:
+        response = sam_client.get(URL, {"q": "smith"})
+    assert response.context["people_page"].paginator.count == 4
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counts == []
+
+
+def test_a_full_first_page_still_says_how_many_match(sam_client, sam, settings, db):
+    settings.PAGE_SIZE = 5
+    for i in range(7):
+        Person.objects.create(
+            kind=PersonKind.ADULT, first_name=f"P{i}", last_name="Pager", created_by=sam.user
+        )
+    response = sam_client.get(URL, {"q": "pager"})
+    assert response.context["people_page"].paginator.count == 7
+    assert len(names(response)) == 5
+    assert response.context["people_page"].has_next()
+    assert "7 people" in response.content.decode()
