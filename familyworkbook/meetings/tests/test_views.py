@@ -113,6 +113,34 @@ def test_record_errors_show_in_the_summary_and_save_nothing(client, signed_in, m
     assert not m.decisions.exists() and not Action.objects.exists()
 
 
+def test_a_stale_record_answers_409_with_the_diff_and_merges_on_the_latest(
+    client, signed_in, mo, plan
+):
+    """R20: someone saved the record after the chair opened the form."""
+    m = plan()
+    signed_in(client, mo)
+    url = reverse("meetings:record", args=[m.pk])
+    opened = record_data(m, rag=Rag.GREEN, childs_voice="Happy at school")
+    Meeting.objects.filter(pk=m.pk).update(version=m.version + 1, childs_voice="Said elsewhere")
+    response = client.post(url, opened)
+    assert_error(response, "Nothing has been saved", status=409)
+    assert {
+        "label": "The child's voice",
+        "theirs": "Said elsewhere",
+        "mine": "Happy at school",
+    } in response.context["stale_differences"] or any(
+        row["theirs"] == "Said elsewhere" and row["mine"] == "Happy at school"
+        for row in response.context["stale_differences"]
+    )
+    m.refresh_from_db()
+    assert (m.status, m.childs_voice) == (MeetingStatus.PLANNED, "Said elsewhere")
+    # The form is re-filled on the latest version: saving again merges on top.
+    again = client.post(url, {**opened, "version": m.version})
+    assert again.status_code == 302
+    m.refresh_from_db()
+    assert m.childs_voice == "Happy at school"
+
+
 def test_record_with_two_actions_and_previous_rag_shown(client, signed_in, mo, sam, dana, plan):
     today = timezone.localdate()
     first = plan(today - dt.timedelta(days=30))
