@@ -94,7 +94,7 @@ class GovukDateField(forms.MultiValueField):
             if year < 1900:
                 raise ValueError
             return dt.date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):  # "99999999999999999999" as a year: not a date
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
