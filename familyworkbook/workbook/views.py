@@ -237,7 +237,12 @@ def edit_entry(request: HttpRequest, family_id: int, entry_id: int) -> HttpRespo
 
 
 def _draft_data(request: HttpRequest) -> dict[str, list[str]]:
-    return {k: request.POST.getlist(k) for k in request.POST if k not in DRAFT_SKIP}
+    # PostgreSQL's jsonb cannot hold a NUL character: a pasted one would make the draft a 500.
+    return {
+        k: [v.replace("\x00", "") for v in request.POST.getlist(k)]
+        for k in request.POST
+        if k not in DRAFT_SKIP
+    }
 
 
 @login_required
