@@ -302,6 +302,6 @@ def test_every_form_survives_hostile_answers(db, signed_in):
         f"form fuzz: {len(ROLES)} roles, {forms} (form, role) pairs, {EXAMPLES} examples each, "
         f"statuses {dict(sorted(STATS.items()))}"
     )
-    assert forms > 10  # the walk found the site's forms
+    assert forms > 10 or ONLY  # the walk found the site's forms (unless narrowed on purpose)
     assert sum(STATS.values()) >= forms * min(EXAMPLES, 1)
     assert not problems, "\n".join(problems[:50])
