@@ -276,7 +276,7 @@ def test_person_page_query_count_does_not_grow(
 ):
     signed_in(client, sam)
     small = queries_for(client, reverse("cases:person", args=[ava.pk]))
-    assert small <= 34  # + audited read, policy, second factor, nav
+    assert small <= 35  # + audited read, policy, second factor, nav, DA alert banner
     busy = big_family.members.filter(kind=PersonKind.CHILD).order_by("pk")[1]
     with django_assert_num_queries(small):
         response = client.get(reverse("cases:person", args=[busy.pk]))
