@@ -18,6 +18,7 @@ from familyworkbook.access.models import (
     SharingRecord,
 )
 from familyworkbook.audit.verbs import Verb
+from familyworkbook.core.fields import ModelChoiceField
 from familyworkbook.core.forms import GovukDateField, GovukForm, GovukModelForm
 from familyworkbook.people.models import Person
 from familyworkbook.teams.models import Role, User
@@ -204,7 +205,7 @@ class DisclosureForm(_ServiceChecksCompleteness, GovukModelForm):
 class ProtectedAccessRequestForm(GovukForm):
     """R7: ask for someone to see a person's protected details (a second approver decides)."""
 
-    grantee = forms.ModelChoiceField(
+    grantee = ModelChoiceField(
         label=_("Who needs to see the protected details?"),
         queryset=User.objects.none(),
         error_messages={"required": _("Select who needs to see the protected details")},

@@ -41,6 +41,7 @@ from familyworkbook.core.codes import (
     ReferralSource,
     SecondaryNeed,
 )
+from familyworkbook.core.fields import ModelChoiceField
 from familyworkbook.core.forms import GovukDateField, GovukForm
 from familyworkbook.people.models import Person, normalise_postcode
 from familyworkbook.teams.models import Worker
@@ -637,7 +638,7 @@ class ConcludeProceedingsForm(VersionedForm):
 # --- Visits ----------------------------------------------------------------------------------
 
 
-class VisitorChoiceField(forms.ModelChoiceField):
+class VisitorChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Worker) -> str:
         return f"{obj.name} ({obj.get_role_display()})"
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from familyworkbook.cases.models import Allocation, Case, CaseClosureReason, CaseReason
+from familyworkbook.core.fields import IntegerField, ModelChoiceField
 from familyworkbook.core.forms import GovukDateField, GovukForm
 from familyworkbook.people.models import Family
 from familyworkbook.teams.models import Post, Role, Team, User, Worker
@@ -36,7 +37,7 @@ VersionInput = forms.HiddenInput
 class VersionedForm(GovukForm):
     """An edit of an existing record: carries the version the page was built from."""
 
-    version = forms.IntegerField(widget=VersionInput, required=False)
+    version = IntegerField(widget=VersionInput, required=False)
 
     def __init__(self, *args: Any, record: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -51,7 +52,7 @@ class VersionedForm(GovukForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
-class CaseChoiceField(forms.ModelChoiceField):
+class CaseChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Case) -> str:
         return str(
             _("%(team)s, opened %(date)s") % {"team": obj.team.name, "date": _d(obj.opened_on)}
@@ -59,7 +60,7 @@ class CaseChoiceField(forms.ModelChoiceField):
 
 
 class OpenCaseForm(GovukForm):
-    team = forms.ModelChoiceField(
+    team = ModelChoiceField(
         label=_("Team"),
         queryset=Team.objects.none(),
         empty_label=_("Select a team"),
@@ -129,7 +130,7 @@ class CloseCaseForm(VersionedForm):
         return closed_on
 
 
-class WorkerChoiceField(forms.ModelChoiceField):
+class WorkerChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Worker) -> str:
         label = f"{obj.name} ({obj.get_role_display()})"
         if not getattr(obj, "in_team", True):

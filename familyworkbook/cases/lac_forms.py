@@ -31,6 +31,7 @@ from familyworkbook.cases.lac_models import (
     UascStatus,
 )
 from familyworkbook.cases.models import LookedAfterEpisode
+from familyworkbook.core.fields import IntegerField
 from familyworkbook.core.forms import GovukDateField, GovukModelForm
 from familyworkbook.people.models import Person
 
@@ -84,7 +85,7 @@ def _with_blank(choices: Any, blank: Any) -> list[tuple[str, Any]]:
 class FactForm(GovukModelForm):
     """A looked-after fact about `child`; with a saved instance, an edit that carries a version."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = IntegerField(widget=forms.HiddenInput, required=False)
     not_in_future: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, child: Person, **kwargs: Any) -> None:
@@ -243,7 +244,7 @@ class OutcomeForm(YearFactForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sdq_score"] = forms.IntegerField(
+        self.fields["sdq_score"] = IntegerField(
             label=_("SDQ total difficulties score (0 to 40)"),
             required=False,
             min_value=0,
@@ -476,7 +477,7 @@ class PreviousPermanenceForm(FactForm):
 
 
 class SocialWorkerChangeForm(GovukModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = SocialWorkerChange

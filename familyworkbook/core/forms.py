@@ -10,9 +10,12 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelFormMetaclass
 from django.forms.renderers import TemplatesSetting
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+
+from familyworkbook.core.fields import formfield_for
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -102,8 +105,22 @@ class GovukForm(forms.Form):
     """Base form: nothing extra today, but one place to hang house conventions."""
 
 
-class GovukModelForm(forms.ModelForm):
-    """Base model form. Date fields become GOV.UK date inputs."""
+class GovukModelFormMetaclass(ModelFormMetaclass):
+    """Gives every model form's generated fields our database-safe classes (core.fields).
+
+    Django reads `formfield_callback` from each form's own Meta, which a subclass replaces
+    rather than inherits, so the default is set on each Meta as the class is made.
+    """
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> type:
+        meta = attrs.get("Meta")
+        if meta is not None and not hasattr(meta, "formfield_callback"):
+            meta.formfield_callback = staticmethod(formfield_for)
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class GovukModelForm(forms.ModelForm, metaclass=GovukModelFormMetaclass):
+    """Base model form. Keys and integers use core.fields; dates become GOV.UK date inputs."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

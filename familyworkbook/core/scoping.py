@@ -90,8 +90,11 @@ def get_for(
     from django.http import Http404
 
     from familyworkbook import audit
+    from familyworkbook.core.fields import usable_key
 
     model = queryset.model
+    if not usable_key(model, pk):  # "abc", 2**70 or a NUL: no record has that key
+        raise Http404
     try:
         record = queryset.get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from familyworkbook.access.models import LawfulBasis
+from familyworkbook.core.fields import IntegerField, ModelChoiceField
 from familyworkbook.core.forms import GovukDateField
 from familyworkbook.documents import schemas
 from familyworkbook.documents.models import CommentKind, Method
@@ -51,10 +52,10 @@ class WriteSectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 14, "class": "govuk-textarea"}),
         required=False,
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
-class FamilyMemberChoice(forms.ModelChoiceField):
+class FamilyMemberChoice(ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.full_name
 

@@ -33,6 +33,7 @@ from familyworkbook.cases.formflow import (
     stale_differences,
     stale_message,
 )
+from familyworkbook.core.fields import parse_id
 from familyworkbook.core.models import StaleEditError
 from familyworkbook.documents import engine, forms, schemas, services
 from familyworkbook.documents.models import Document, DocumentVersion, WrittenSection
@@ -103,7 +104,9 @@ def _subjects(request: HttpRequest, family: Family, doc_type: Any, form: Any) ->
             Model.objects.filter(family=family, archived_at__isnull=True).order_by("-pk").first()
             if not request.POST.get("subject_id")
             else Model.objects.filter(
-                family=family, archived_at__isnull=True, pk=request.POST.get("subject_id")
+                family=family,
+                archived_at__isnull=True,
+                pk=parse_id(request.POST.get("subject_id")) or 0,
             ).first()
         )
         if record is None:

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from familyworkbook.core.fields import ModelChoiceField
 from familyworkbook.core.forms import GovukDateField, GovukForm
 from familyworkbook.insights import selectors
 
@@ -77,7 +78,7 @@ def initial_data(today: dt.date, scope_key: str) -> dict[str, str]:
     }
 
 
-class _WorkerChoice(forms.ModelChoiceField):
+class _WorkerChoice(ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.get_role_display()})"
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from familyworkbook.cases.models import Case
+from familyworkbook.core.fields import IntegerField, ModelChoiceField
 from familyworkbook.core.forms import GovukDateField, GovukForm
 from familyworkbook.meetings.models import (
     ActionStatus,
@@ -44,13 +45,13 @@ class TimeField(forms.CharField):
 
 
 class PlanMeetingForm(GovukForm):
-    mtype = forms.ModelChoiceField(
+    mtype = ModelChoiceField(
         label=_("Type of meeting"),
         queryset=MeetingType.objects.filter(per_family=True),
         empty_label=None,
         error_messages={"required": _("Select the type of meeting")},
     )
-    case = forms.ModelChoiceField(
+    case = ModelChoiceField(
         label=_("Case"),
         queryset=Case.objects.none(),
         empty_label=None,
@@ -58,7 +59,7 @@ class PlanMeetingForm(GovukForm):
     )
     date = GovukDateField(label=_("Date of the meeting"))
     time = TimeField(label=_("Start time"), help_text=_("For example, 14:30"))
-    duration_minutes = forms.IntegerField(
+    duration_minutes = IntegerField(
         label=_("Length in minutes"),
         initial=60,
         min_value=15,
@@ -117,7 +118,7 @@ class RecordMeetingForm(GovukForm):
     """The record of the meeting. Attendance, carried actions and the date are filled in
     already; where nothing has changed the chair confirms the RAG rating and the child's voice."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = IntegerField(widget=forms.HiddenInput)
     held_on = GovukDateField(label=_("Date held"))
     rag = forms.ChoiceField(
         label=_("RAG rating agreed"),
@@ -324,20 +325,20 @@ class FgcReferralForm(GovukForm):
         help_text=_("6 to 8 weeks after the referral, to give time to prepare"),
     )
     time = TimeField(label=_("Start time"), help_text=_("For example, 14:30"))
-    coordinator = forms.ModelChoiceField(
+    coordinator = ModelChoiceField(
         label=_("Coordinator"),
         queryset=None,
         empty_label=None,
         error_messages={"required": _("Select the coordinator")},
     )
-    da_victim = forms.ModelChoiceField(
+    da_victim = ModelChoiceField(
         label=_("Domestic abuse victim (if any)"),
         queryset=None,
         required=False,
         empty_label=_("None"),
         help_text=_("The victim decides who is invited"),
     )
-    alleged_perpetrator = forms.ModelChoiceField(
+    alleged_perpetrator = ModelChoiceField(
         label=_("Alleged perpetrator (if any)"),
         queryset=None,
         required=False,
@@ -369,7 +370,7 @@ class VictimRequestForm(GovukForm):
 
 
 class InviteForm(GovukForm):
-    person = forms.ModelChoiceField(
+    person = ModelChoiceField(
         label=_("Family member to invite"),
         queryset=None,
         empty_label=None,
@@ -413,7 +414,7 @@ class FgcReviewForm(GovukForm):
 
 
 class PlanTeamMeetingForm(GovukForm):
-    mtype = forms.ModelChoiceField(
+    mtype = ModelChoiceField(
         label=_("Type of meeting"),
         queryset=MeetingType.objects.filter(per_family=False),
         empty_label=None,
@@ -432,7 +433,7 @@ class PlanTeamMeetingForm(GovukForm):
 class MinutesForm(GovukForm):
     """The minutes of a unit meeting: one box per case, in the agenda's priority order."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = IntegerField(widget=forms.HiddenInput)
     held_on = GovukDateField(label=_("Date held"))
 
     def __init__(self, *args: Any, agenda: list, **kwargs: Any) -> None:
@@ -461,7 +462,7 @@ class MinutesForm(GovukForm):
 class MeetingTypeForm(GovukForm):
     """A meeting type's settings. The code (slug) is asked only when the type is added."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(
         label=_("Name"),
         max_length=100,
@@ -481,7 +482,7 @@ class MeetingTypeForm(GovukForm):
         },
     )
     per_family = forms.BooleanField(label=_("About one family"), required=False)
-    due_every_days = forms.IntegerField(
+    due_every_days = IntegerField(
         label=_("Due every (days, optional)"),
         help_text=_("Leave empty if the meeting is not held to a schedule"),
         required=False,
@@ -503,7 +504,7 @@ class MeetingTypeForm(GovukForm):
     takes_contributions = forms.BooleanField(
         label=_("Professionals add written contributions beforehand"), required=False
     )
-    minutes_due_hours = forms.IntegerField(
+    minutes_due_hours = IntegerField(
         label=_("Minutes due within (hours, optional)"),
         required=False,
         min_value=1,

@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from familyworkbook.core.codes import Disability, UpnUnknown
+from familyworkbook.core.fields import IntegerField, ModelChoiceField
 from familyworkbook.core.forms import GovukDateField, GovukForm, GovukModelForm
 from familyworkbook.people.models import (
     Address,
@@ -196,7 +197,7 @@ class PersonForm(GovukModelForm):
 class EditPersonForm(PersonForm):
     """Edit a person. Carries the version it was read at, so a stale save is refused."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -224,7 +225,7 @@ class FamilyForm(GovukForm):
 class MembershipForm(GovukForm):
     """Add an existing person to a family."""
 
-    person = forms.ModelChoiceField(
+    person = ModelChoiceField(
         queryset=Person.objects.none(),
         label=_("Person ID"),
         help_text=_("The number at the end of the person page's address, or search for them above"),
@@ -293,7 +294,7 @@ class EndForm(GovukForm):
 class RelationshipForm(GovukForm):
     """How `person` is related to someone else in one of their families."""
 
-    other = forms.ModelChoiceField(
+    other = ModelChoiceField(
         queryset=Person.objects.none(),
         label=_("Who are they related to?"),
         empty_label=_("Select a person"),

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from familyworkbook.core.fields import IntegerField
 from familyworkbook.core.forms import GovukForm
 from familyworkbook.people.models import Family, Person
 from familyworkbook.retention.models import TRIGGERS_FOR, RetentionRule, Trigger
@@ -21,7 +22,7 @@ class RuleForm(GovukForm):
             "invalid_choice": _("Select a date this kind of record can be kept from"),
         },
     )
-    years = forms.IntegerField(
+    years = IntegerField(
         label=_("Years kept"),
         min_value=1,
         max_value=150,
@@ -43,7 +44,7 @@ class RuleForm(GovukForm):
         },
     )
     notes = forms.CharField(label=_("Notes (optional)"), required=False, widget=forms.Textarea)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, rule: RetentionRule, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -58,7 +59,7 @@ class HoldForm(GovukForm):
         max_length=20,
         help_text=_("To hold a whole family's record, like FAM000123"),
     )
-    person_number = forms.IntegerField(
+    person_number = IntegerField(
         label=_("Person record number"),
         required=False,
         min_value=1,
@@ -105,7 +106,7 @@ class ReasonForm(GovukForm):
         widget=forms.Textarea,
         error_messages={"required": _("Enter the reason")},
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = IntegerField(widget=forms.HiddenInput)
 
 
 class ProposeForm(GovukForm):
@@ -124,4 +125,4 @@ class ApproveForm(GovukForm):
             "required": _("Confirm that you have checked this record may be destroyed")
         },
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = IntegerField(widget=forms.HiddenInput)

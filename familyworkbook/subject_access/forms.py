@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from familyworkbook.core.fields import IntegerField, ModelChoiceField
 from familyworkbook.core.forms import GovukDateField, GovukForm
 from familyworkbook.subject_access.models import Decision, Exemption, RequesterKind, Status
 from familyworkbook.teams.models import User
@@ -45,7 +46,7 @@ class OpenRequestForm(GovukForm):
 
 
 class UpdateRequestForm(GovukForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = IntegerField(widget=forms.HiddenInput)
     identity_verified_on = GovukDateField(
         label=_("Date identity was verified"),
         required=False,
@@ -71,7 +72,7 @@ class UpdateRequestForm(GovukForm):
     withdrawn_reason = forms.CharField(
         label=_("Why it was withdrawn"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    assigned_to = forms.ModelChoiceField(
+    assigned_to = ModelChoiceField(
         label=_("Information governance officer"),
         queryset=User.objects.none(),
         required=False,
@@ -88,7 +89,7 @@ class UpdateRequestForm(GovukForm):
 
 
 class DecideItemForm(GovukForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[c for c in Decision.choices if c[0] != Decision.PENDING],

@@ -19,6 +19,8 @@ from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from familyworkbook.core.fields import IntegerField, ModelChoiceField, ModelMultipleChoiceField
+from familyworkbook.core.forms import GovukModelFormMetaclass
 from familyworkbook.teams.models import (
     District,
     Organisation,
@@ -36,7 +38,7 @@ AUDIT_FIELDS = ("created_at", "created_by", "modified_at", "modified_by", "versi
 ADMIN_RENDERER = DjangoTemplates()
 
 
-class AdminModelForm(forms.ModelForm):
+class AdminModelForm(forms.ModelForm, metaclass=GovukModelFormMetaclass):
     default_renderer = ADMIN_RENDERER
 
 
@@ -66,11 +68,20 @@ class AdminRenderingMixin:
             widget.widget.__class__ = _admin_rendered(type(widget.widget))
         return formfield
 
+    # The admin's key fields refuse an id the database cannot hold, as every other form does.
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs.setdefault("form_class", ModelChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs.setdefault("form_class", ModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
 
 class RecordAdminForm(AdminModelForm):
     """Carries the version the page was opened at, so a stale save is refused."""
 
-    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    opened_version = IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from familyworkbook.cases.forms import VersionedForm, VersionInput, not_in_future
+from familyworkbook.core.fields import IntegerField, ModelChoiceField, ModelMultipleChoiceField
 from familyworkbook.core.forms import GovukDateField, GovukForm
 from familyworkbook.people.models import Family, Person, PersonKind
 from familyworkbook.teams.models import Worker
@@ -30,27 +31,27 @@ from familyworkbook.workbook.models import (
 CHILD_KINDS = (PersonKind.CHILD, PersonKind.UNBORN)
 
 
-class PersonChoices(forms.ModelMultipleChoiceField):
+class PersonChoices(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Person) -> str:
         return obj.full_name
 
 
-class PersonChoice(forms.ModelChoiceField):
+class PersonChoice(ModelChoiceField):
     def label_from_instance(self, obj: Person) -> str:
         return obj.full_name
 
 
-class WorkerChoices(forms.ModelMultipleChoiceField):
+class WorkerChoices(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Worker) -> str:
         return f"{obj.name} ({obj.get_role_display()})"
 
 
-class WorkerChoice(forms.ModelChoiceField):
+class WorkerChoice(ModelChoiceField):
     def label_from_instance(self, obj: Worker) -> str:
         return f"{obj.name} ({obj.get_role_display()})"
 
 
-class ModuleChoice(forms.ModelChoiceField):
+class ModuleChoice(ModelChoiceField):
     def label_from_instance(self, obj: Module) -> str:
         if obj.programme.kind == "intervention":
             return f"{obj.programme.title}: {obj.number}. {obj.title}"
@@ -264,7 +265,7 @@ class EntryForm(GovukForm):
 
 
 class EditEntryForm(EntryForm):
-    version = forms.IntegerField(widget=VersionInput, required=False)
+    version = IntegerField(widget=VersionInput, required=False)
 
     def __init__(self, *args: Any, record: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

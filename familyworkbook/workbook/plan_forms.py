@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from familyworkbook.cases.forms import VersionedForm, not_in_future
+from familyworkbook.core.fields import IntegerField
 from familyworkbook.core.forms import GovukDateField, GovukForm
 from familyworkbook.people.models import Family, Person, PersonKind
 from familyworkbook.teams.models import Role, Worker
@@ -81,7 +82,7 @@ class PriorityIssueForm(GovukForm):
         error_messages={"required": _("Enter the priority issue")},
     )
     detail = _text(_("Why it is a priority"), "", required=False)
-    rank = forms.IntegerField(
+    rank = IntegerField(
         label=_("Priority order"),
         min_value=1,
         max_value=20,
