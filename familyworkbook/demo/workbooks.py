@@ -5,7 +5,8 @@ worker's statutory visits of the last quarter recorded once as Workbook entries 
 to the `cases.Visit` rows, as the entry form does; older visits are left as the statutory
 record alone, which keeps the seed fast), programme module sessions in order (the adult modules led by
 the allocated specialist), each allocated adult specialist's sessions in their own chapter
-(health-confidential detail kept apart from the shared summary), the child practitioner's
+(health-confidential detail kept apart from the shared summary; recorded against the adult
+module they deliver where the team uses the programme), the child practitioner's
 direct work with the child's own words, significant entries (the chronology), risk and need
 with toxic-trio flags from the assessment factors, goals per family member with worker and
 family ratings over time, Cycle of Change histories, and Supporting Change for a few families
@@ -68,6 +69,13 @@ MODULE_LEAD = {  # the adult modules are led by the specialist when one is alloc
     "relationships": Role.DA_SURVIVOR_WORKER,
     "substance-use": Role.SUBSTANCE_MISUSE_WORKER,
     "wellbeing": Role.MENTAL_HEALTH_PRACTITIONER,
+}
+SPECIALIST_MODULE = {  # the adult module each specialist's own sessions belong to
+    Chapter.DA_SURVIVOR: "relationships",
+    Chapter.DA_PERPETRATOR: "relationships",
+    Chapter.SUBSTANCE_MISUSE: "substance-use",
+    Chapter.MENTAL_HEALTH: "wellbeing",
+    Chapter.PSYCHOLOGY: "wellbeing",
 }
 CHANGE_ISSUE = {"da": "da", "substance": "alcohol", "mental_health": "mental_health"}
 STAGES = ["precontemplation", "contemplation", "preparation", "action", "maintenance"]
@@ -148,6 +156,9 @@ class WorkbookRecords:
             habits = TeamHabits(programme_use=use, module_pace=rng.choice([(10, 21), (14, 35)]))
             self.habits[team_id] = habits
         return habits
+
+    def _module_of(self, slug: str | None) -> Module | None:
+        return next((m for m in self._modules if m.slug == slug), None)
 
     def stamp(self, day: dt.date) -> dt.datetime:
         value = self._stamps.get(day)
@@ -230,10 +241,11 @@ class WorkbookRecords:
 
         self._visit_entries(view, names, out)
         habits = self.team_habits(case.team_id)
-        if rng.random() < habits.programme_use:
+        uses_programme = rng.random() < habits.programme_use
+        if uses_programme:
             self._module_sessions(view, names, start, end, specialists, habits, out)
         for allocation in specialists.values():
-            self._specialist_sessions(view, names, allocation, end, out)
+            self._specialist_sessions(view, names, allocation, end, uses_programme, out)
         cp = view.of_role(Role.CHILD_PRACTITIONER)
         if cp is not None:
             self._direct_work(view, names, cp, end, out)
@@ -438,13 +450,19 @@ class WorkbookRecords:
         names: dict[str, str],
         allocation: Allocation,
         end: dt.date,
+        uses_programme: bool,
         out: _Out,
     ) -> None:
+        """The specialist's own sessions. Where the family's team uses the programme they are
+        recorded against the adult module the specialist delivers (so the family's progress
+        shows the work); elsewhere they are sessions outside the programme, which the overview
+        and the fidelity monitor count as not recorded against a module."""
         rng = self.rng
         chapter = Chapter.for_role(allocation.role)
         pool = text.SPECIALIST_SESSIONS.get(chapter)
         if not pool:
             return
+        module = self._module_of(SPECIALIST_MODULE.get(chapter)) if uses_programme else None
         stop = min(end, allocation.ended_on or end)
         day = _weekday(
             max(allocation.started_on, stop - _days(HISTORY)) + _days(rng.randint(3, 14))
@@ -476,6 +494,7 @@ class WorkbookRecords:
                 words=(what, meaning, nxt),
                 names=local,
                 present=[client],
+                module=module,
                 headline=headline,
                 shared_summary=summary.format(**local),
                 confidential_detail=detail,

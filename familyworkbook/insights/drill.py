@@ -10,7 +10,7 @@ reader acts.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -112,6 +112,22 @@ DRILLS: dict[str, dict[int, tuple[Callable[[], str], Callable[[Quarter], Exists]
         },
     },
 }
+
+
+def with_programme(cases: Iterable[Case], day: dt.date) -> list[Case]:
+    """The cases, each given `programme`: its family's progress through the programme by
+    `day`, read from the same selector as the family's Workbook overview (two or three
+    queries for the whole page), so a list of cases and the overview never disagree."""
+    from familyworkbook.workbook import selectors as workbook
+    from familyworkbook.workbook.models import DEFAULT_PROGRAMME, Programme
+
+    rows = list(cases)
+    progress = workbook.programme_progress_by_family(
+        {c.family_id for c in rows}, Programme.objects.latest_of(DEFAULT_PROGRAMME), until=day
+    )
+    for case in rows:
+        case.programme = progress[case.family_id]  # type: ignore[attr-defined]
+    return rows
 
 
 def drillable(slug: str) -> list[int]:

@@ -11,6 +11,9 @@ What leaves the system, and what never does:
   A postcode district (the outward code, "AB1") at most, and never that of a protected
   address: a survivor's district could lead to her. A child who has had one gets the district
   of their last home before it, so a blank never marks a child as protected (R2).
+- Each family's progress through the structured programme (modules started and completed,
+  sessions without a module) by the end of the period, read from the same selector as the
+  family's Workbook overview, so the extract and the record agree.
 - Dated outcome events (referral, re-referral, CP plan start and end, became looked after,
   pre-proceedings, care proceedings) with the case, family and team they belong to, for a
   stepped-wedge or difference-in-differences analysis.
@@ -307,6 +310,32 @@ def build(date_from: dt.date, date_to: dt.date, key: str) -> list[File]:
             yield [p("case", case), p("worker", worker), role, int(lead), start, end or ""]
 
     event_count = _event_count(date_from, date_to, episodes, lac)
+    programme_families = cases.order_by().values("family_id").distinct()
+
+    def programme_rows() -> Iterator[list[Any]]:
+        # The family's progress as its Workbook overview shows it, by the end of the period
+        # (workbook.selectors: one rule for the overview, the fidelity monitor and here).
+        from familyworkbook.workbook import selectors as workbook
+        from familyworkbook.workbook.models import DEFAULT_PROGRAMME, Programme
+
+        programme = Programme.objects.latest_of(DEFAULT_PROGRAMME)
+        version = f"{programme.slug} {programme.version}" if programme else ""
+        ids = sorted(programme_families.values_list("family_id", flat=True))
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            progress = workbook.programme_progress_by_family(chunk, programme, until=date_to)
+            for family_id in chunk:
+                f = progress[family_id]
+                yield [
+                    p("family", family_id),
+                    version,
+                    f.total,
+                    f.started,
+                    f.completed,
+                    f.sessions,
+                    f.unassigned,
+                ]
+
     return [
         File(
             "children.csv",
@@ -381,6 +410,26 @@ def build(date_from: dt.date, date_to: dt.date, key: str) -> list[File]:
             ],
             allocation_rows,
             allocations.count,
+        ),
+        File(
+            "programme.csv",
+            "One row per family with a case open in the period: its progress through the "
+            "structured programme by the end of the period, as the family's Workbook shows it.",
+            [
+                ("family", "Pseudonym of the family"),
+                ("programme", "The programme and version the modules are counted against"),
+                ("modules", "Modules in the programme"),
+                ("modules_started", "Modules with at least one session"),
+                ("modules_completed", "Modules with a session recorded as completing them"),
+                ("module_sessions", "Sessions recorded against a module"),
+                (
+                    "sessions_without_module",
+                    "Sessions (or group sessions) recorded without a module: not counted in "
+                    "the module figures",
+                ),
+            ],
+            programme_rows,
+            programme_families.count,
         ),
     ]
 

@@ -124,16 +124,17 @@ def _supervised_exists(q: Quarter) -> Exists:
 
 
 def _programme_exists(q: Quarter) -> Exists:
-    from familyworkbook.workbook.models import Entry
+    """The family has started at least one module of the programme by the quarter end: the
+    rule of the Workbook overview's "N of 8 modules started" (`workbook.selectors`), as SQL,
+    so the council-wide figure and every family's overview agree."""
+    from familyworkbook.workbook import selectors as workbook
+    from familyworkbook.workbook.models import DEFAULT_PROGRAMME, Entry, Programme
 
+    programme = Programme.objects.latest_of(DEFAULT_PROGRAMME)
+    if programme is None:
+        return Exists(Entry.objects.none())
     return Exists(
-        Entry.objects.filter(
-            family=OuterRef("family"),
-            archived_at__isnull=True,
-            module__isnull=False,
-            happened_on__gte=OuterRef("opened_on"),
-            happened_on__lte=q.end,
-        )
+        workbook.programme_sessions(programme, until=q.end).filter(family=OuterRef("family"))
     )
 
 
@@ -356,8 +357,10 @@ def _definitions() -> list[Definition]:
             "programme_use",
             _("Structured programme used"),
             _(
-                "Open cases at the quarter end whose family has a Workbook entry for a "
-                "programme module since the case opened."
+                "Open cases at the quarter end whose family had started at least one module "
+                "of the programme by then: the progress the family's Workbook overview shows. "
+                "Sessions recorded without a module are not counted; the cases behind this "
+                "figure show how many each family has."
             ),
         ),
     ]

@@ -209,6 +209,9 @@ def fidelity_behind(request: HttpRequest) -> HttpResponse:
     }
     if found.cases is not None:
         page = Paginator(found.cases, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+        if measure == "programme_use":
+            page.object_list = drill.with_programme(page.object_list, found.quarter.end)
+            context["with_programme"] = True
         context["page_obj"] = page
         context["page_query"] = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     return render(request, "insights/fidelity_behind.html", context)
@@ -239,6 +242,7 @@ def dashboard_cases(request: HttpRequest) -> HttpResponse:
         raise Http404
     label, cases = found
     page = Paginator(cases, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = drill.with_programme(page.object_list, quarter.end)
     return render(
         request,
         "insights/dashboard_cases.html",

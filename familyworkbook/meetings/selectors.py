@@ -307,3 +307,25 @@ def overdue_minutes(
         .order_by("starts_at", "pk")
     )
     return [m for m in candidates if m.minutes_overdue(now)]
+
+
+def latest_signed_off_supervision(family: Any) -> Meeting | None:
+    """The family's latest signed-off group case supervision: where the Workbook overview reads
+    the RAG rating, so the overview and Meetings show the same one.
+
+    Only a signed-off record counts: a draft (held, not signed off) can still change, and the
+    RAG is what the group agreed, not what someone has typed so far. Latest by the day it was
+    held, then by sign-off, so a newer meeting signed off replaces an older one."""
+    from familyworkbook.meetings.models import MeetingStatus
+
+    return (
+        Meeting.objects.filter(
+            family=family,
+            type__slug=GROUP_SUPERVISION,
+            status=MeetingStatus.SIGNED_OFF,
+            archived_at__isnull=True,
+        )
+        .select_related("type")
+        .order_by("-held_on", "-signed_off_at", "-pk")
+        .first()
+    )

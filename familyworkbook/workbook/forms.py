@@ -151,6 +151,11 @@ class EntryForm(GovukForm):
         queryset=Module.objects.none(),
         required=False,
         empty_label=_("Not a programme session"),
+        help_text=_(
+            "The module this session is part of, so it counts toward the family's progress. "
+            "It starts on the module the family is working on; choose \u201cNot a programme "
+            "session\u201d for a visit or contact outside the programme."
+        ),
         error_messages={"invalid_choice": _("Select a module from the list")},
     )
     completes_module = forms.BooleanField(

@@ -20,6 +20,7 @@ from familyworkbook.workbook.models import (
     ChangeStage,
     Chapter,
     Entry,
+    EntryKind,
     Goal,
     GoalAction,
     GoalRating,
@@ -59,6 +60,14 @@ def entries_of(family: Family) -> QuerySet[Entry]:
 
 
 # --- Programme progress --------------------------------------------------------------------
+#
+# One truth for "how far is this family through the programme": the Workbook overview, the
+# add-entry form's default module, the fidelity monitor and its drill-down, and the evaluation
+# extract all read it from here, so no two pages can count it differently.
+
+# Kinds of contact that are programme sessions: one recorded without a module is counted as
+# "not recorded against a module", never silently dropped.
+PROGRAMME_SESSION_KINDS = (EntryKind.SESSION, EntryKind.GROUP)
 
 
 @dataclass
@@ -66,6 +75,8 @@ class ModuleProgress:
     number: int
     title: str
     focus: str
+    module_id: int | None = None
+    slug: str = ""
     sessions: int = 0
     completed: bool = False
     first_on: dt.date | None = None
@@ -77,44 +88,158 @@ class ModuleProgress:
         return self.sessions > 0
 
 
-def programme_progress(family: Family, programme: Programme | None) -> list[ModuleProgress]:
-    """Per module of the programme: sessions, first and last dates, completed, and by whom.
+@dataclass
+class FamilyProgress:
+    """One family's progress through one programme (the latest version of it)."""
 
-    Sessions recorded under an earlier version of the same programme count towards the
-    module with the same slug, so a new version does not reset a family's progress.
-    """
+    modules: list[ModuleProgress]
+    unassigned: int = 0  # sessions (kind session or group) recorded without a module
+
+    @property
+    def total(self) -> int:
+        return len(self.modules)
+
+    @property
+    def started(self) -> int:
+        return sum(1 for m in self.modules if m.started)
+
+    @property
+    def completed(self) -> int:
+        return sum(1 for m in self.modules if m.completed)
+
+    @property
+    def sessions(self) -> int:
+        return sum(m.sessions for m in self.modules)
+
+    @property
+    def in_progress(self) -> ModuleProgress | None:
+        """The module the family is working on: the first started and not completed, else the
+        first not started yet; None once every module is completed."""
+        return next((m for m in self.modules if m.started and not m.completed), None) or next(
+            (m for m in self.modules if not m.completed), None
+        )
+
+
+def _modules_of(programme: Programme) -> list[Module]:
+    return list(Module.objects.filter(programme=programme).order_by("number"))
+
+
+def programme_sessions(
+    programme: Programme, *, until: dt.date | None = None, modules: list[Module] | None = None
+) -> QuerySet[Entry]:
+    """The entries that count towards a family's progress in `programme`: not archived, on a
+    module of the programme, by `until` when given. Sessions recorded under an earlier version
+    count towards the module with the same slug, so a new version does not reset progress.
+
+    The one rule: `programme_progress_by_family` aggregates it, and the fidelity monitor uses
+    it as an EXISTS ("at least one module started") when it counts a whole council."""
+    slugs = [m.slug for m in (modules if modules is not None else _modules_of(programme))]
+    entries = Entry.objects.filter(
+        archived_at__isnull=True,
+        module__programme__slug=programme.slug,
+        module__slug__in=slugs,
+    )
+    if until is not None:
+        entries = entries.filter(happened_on__lte=until)
+    return entries
+
+
+def unassigned_sessions(*, until: dt.date | None = None) -> QuerySet[Entry]:
+    """Programme-kind sessions recorded without a module (before the form asked for one)."""
+    entries = Entry.objects.filter(
+        archived_at__isnull=True, module__isnull=True, kind__in=PROGRAMME_SESSION_KINDS
+    )
+    if until is not None:
+        entries = entries.filter(happened_on__lte=until)
+    return entries
+
+
+def programme_progress_by_family(
+    families: Any,
+    programme: Programme | None,
+    *,
+    until: dt.date | None = None,
+    with_authors: bool = False,
+) -> dict[int, FamilyProgress]:
+    """Progress of each family in `families` (ids, or a queryset of families or ids): per
+    module its sessions, first and last dates, completed, and (`with_authors`) by whom.
+
+    A fixed number of queries whatever the number of families; every family asked about is in
+    the answer, with nothing started if it has no sessions."""
+    if isinstance(families, QuerySet):
+        families = families.values_list("pk", flat=True) if families.model is Family else families
+    ids = [getattr(f, "pk", f) for f in families]
+    if programme is None:
+        return {pk: FamilyProgress(modules=[]) for pk in ids}
+    modules = _modules_of(programme)
+
+    def blank() -> FamilyProgress:
+        return FamilyProgress(
+            modules=[
+                ModuleProgress(
+                    number=m.number,
+                    title=m.title,
+                    focus=m.get_focus_display(),
+                    module_id=m.pk,
+                    slug=m.slug,
+                )
+                for m in modules
+            ]
+        )
+
+    out = {pk: blank() for pk in ids}
+    index = {m.slug: i for i, m in enumerate(modules)}
+    entries = programme_sessions(programme, until=until, modules=modules).filter(family_id__in=ids)
+    for agg in (
+        entries.values("family_id", "module__slug")
+        .annotate(
+            sessions=Count("pk"),
+            completed=Count("pk", filter=Q(completes_module=True)),
+            first_on=Min("happened_on"),
+            last_on=Max("happened_on"),
+        )
+        .order_by()
+    ):
+        row = out[agg["family_id"]].modules[index[agg["module__slug"]]]
+        row.sessions = agg["sessions"]
+        row.completed = agg["completed"] > 0
+        row.first_on, row.last_on = agg["first_on"], agg["last_on"]
+    for agg in (
+        unassigned_sessions(until=until)
+        .filter(family_id__in=ids)
+        .values("family_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        out[agg["family_id"]].unassigned = agg["n"]
+    if with_authors:
+        for a in (
+            entries.filter(author__isnull=False)
+            .values(
+                "family_id", "module__slug", "author__user__first_name", "author__user__last_name"
+            )
+            .distinct()
+            .order_by(
+                "family_id", "module__slug", "author__user__first_name", "author__user__last_name"
+            )
+        ):
+            row = out[a["family_id"]].modules[index[a["module__slug"]]]
+            row.by.append(f"{a['author__user__first_name']} {a['author__user__last_name']}".strip())
+    return out
+
+
+def family_progress(family: Family, programme: Programme | None = None) -> FamilyProgress:
+    """One family's progress in the default programme (or `programme`), authors included."""
+    if programme is None:
+        programme = Programme.objects.latest_of(DEFAULT_PROGRAMME)
+    return programme_progress_by_family([family.pk], programme, with_authors=True)[family.pk]
+
+
+def programme_progress(family: Family, programme: Programme | None) -> list[ModuleProgress]:
+    """Per module of the programme: sessions, first and last dates, completed, and by whom."""
     if programme is None:
         return []
-    modules = list(Module.objects.filter(programme=programme).order_by("number"))
-    rows = {
-        m.slug: ModuleProgress(number=m.number, title=m.title, focus=m.get_focus_display())
-        for m in modules
-    }
-    entries = Entry.objects.filter(
-        family=family, archived_at__isnull=True, module__programme__slug=programme.slug
-    )
-    for agg in entries.values("module__slug").annotate(
-        sessions=Count("pk"),
-        completed=Count("pk", filter=Q(completes_module=True)),
-        first_on=Min("happened_on"),
-        last_on=Max("happened_on"),
-    ):
-        row = rows.get(agg["module__slug"])
-        if row:
-            row.sessions = agg["sessions"]
-            row.completed = agg["completed"] > 0
-            row.first_on, row.last_on = agg["first_on"], agg["last_on"]
-    authors = (
-        entries.filter(author__isnull=False)
-        .values("module__slug", "author__user__first_name", "author__user__last_name")
-        .distinct()
-        .order_by("module__slug", "author__user__first_name", "author__user__last_name")
-    )
-    for a in authors:
-        row = rows.get(a["module__slug"])
-        if row:
-            row.by.append(f"{a['author__user__first_name']} {a['author__user__last_name']}".strip())
-    return list(rows.values())
+    return family_progress(family, programme).modules
 
 
 # --- Goals ---------------------------------------------------------------------------------
@@ -246,19 +371,24 @@ class WorkbookHome:
     tracks: list[ChangeTrack]
     flags: list[ToxicTrioFlag]
     programme: Programme | None
-    progress: list[ModuleProgress]
+    programme_progress: FamilyProgress
+    supervision: Any  # the latest signed-off group case supervision (meetings.Meeting) or None
     chapters: list[ChapterSummary]
     recent: list[Entry]
     interventions: list[Intervention]
     entry_count: int
 
     @property
+    def progress(self) -> list[ModuleProgress]:
+        return self.programme_progress.modules
+
+    @property
     def modules_started(self) -> int:
-        return sum(1 for m in self.progress if m.started)
+        return self.programme_progress.started
 
     @property
     def modules_completed(self) -> int:
-        return sum(1 for m in self.progress if m.completed)
+        return self.programme_progress.completed
 
 
 def chapters_of(family: Family) -> list[ChapterSummary]:
@@ -281,6 +411,9 @@ def chapters_of(family: Family) -> list[ChapterSummary]:
 
 
 def workbook_home(family: Family) -> WorkbookHome:
+    # Meetings depend on the Workbook (goal ratings); read its selector late, not at import.
+    from familyworkbook.meetings.selectors import latest_signed_off_supervision
+
     programme = Programme.objects.latest_of(DEFAULT_PROGRAMME)
     chapters = chapters_of(family)
     return WorkbookHome(
@@ -296,7 +429,10 @@ def workbook_home(family: Family) -> WorkbookHome:
         tracks=change_tracks(family),
         flags=[f for f in trio_flags(family) if f.ended_on is None],
         programme=programme,
-        progress=programme_progress(family, programme),
+        programme_progress=family_progress(family, programme)
+        if programme
+        else FamilyProgress(modules=[]),
+        supervision=latest_signed_off_supervision(family),
         chapters=chapters,
         recent=list(entries_of(family)[:RECENT_ENTRIES]),
         interventions=list(

@@ -147,8 +147,14 @@ def add_entry(request: HttpRequest, family_id: int) -> HttpResponse:
     draft = services.draft_for(family=family, user=request.user)
 
     def make_form(data: Any) -> wf.EntryForm:
-        if data is not None or draft is None:
+        if data is not None:
             return wf.EntryForm(data, family=family, chapter=chapter)
+        if draft is None:
+            # A session counts toward the programme only if it names its module: start on
+            # the module the family is working on (the overview's progress says which).
+            current = selectors.family_progress(family).in_progress
+            initial = {"module": current.module_id} if current else {}
+            return wf.EntryForm(family=family, chapter=chapter, initial=initial)
         blank = wf.EntryForm(family=family, chapter=chapter)
         return wf.EntryForm(
             family=family, chapter=chapter, initial=wf.draft_initial(blank, draft.data)

@@ -75,6 +75,7 @@ def test_files_rows_and_hand_worked_events(extract_county, tmp_path):
         "children.csv",
         "data_dictionary.csv",
         "events.csv",
+        "programme.csv",
     ]
     children = _read(out, "children.csv")
     assert len(children) == 4
