@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from familyworkbook.access.models import (
@@ -18,6 +17,7 @@ from familyworkbook.access.models import (
     SharingRecord,
 )
 from familyworkbook.audit.verbs import Verb
+from familyworkbook.core import clock
 from familyworkbook.core.fields import ModelChoiceField
 from familyworkbook.core.forms import GovukDateField, GovukForm, GovukModelForm
 from familyworkbook.people.models import Person
@@ -119,7 +119,7 @@ class SharingForm(_ServiceChecksCompleteness, GovukModelForm):
 
     def clean_decided_on(self) -> dt.date:
         day: dt.date = self.cleaned_data["decided_on"]
-        if day > timezone.localdate():
+        if day > clock.today():
             raise forms.ValidationError(_("The date of the decision must be today or in the past"))
         return day
 

@@ -30,7 +30,6 @@ from typing import Any
 
 from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from familyworkbook.access.models import (
     AccessGrant,
@@ -42,6 +41,7 @@ from familyworkbook.access.models import (
     SharingAgreement,
 )
 from familyworkbook.cases.models import Allocation, Case
+from familyworkbook.core import clock
 from familyworkbook.people.models import Address, Family, FamilyMembership, Person
 from familyworkbook.teams.models import OrganisationKind, Role, Team, User, Worker
 
@@ -92,7 +92,7 @@ def actor_of(user: User) -> Actor:
     is_partner = bool(worker and worker.organisation.kind != OrganisationKind.COUNCIL)
     categories: frozenset[str] = frozenset()
     if is_partner:
-        today = timezone.localdate()
+        today = clock.today()
         categories = frozenset(
             category
             for agreement in SharingAgreement.objects.filter(

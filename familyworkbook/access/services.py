@@ -23,6 +23,7 @@ from familyworkbook.access.models import (
     ProtectedAccessRequest,
     SharingRecord,
 )
+from familyworkbook.core import clock
 from familyworkbook.people.models import Family, Person
 from familyworkbook.teams.models import User
 
@@ -152,7 +153,7 @@ def record_disclosure(
         what=what,
         path=path[:500],
         internal=internal,
-        decided_on=timezone.localdate(),
+        decided_on=clock.today(),
         **fields,
     )
     if record.lawful_basis == LawfulBasis.CONSENT and record.consent_id is None:

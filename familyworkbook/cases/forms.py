@@ -11,10 +11,10 @@ from typing import Any
 
 from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from familyworkbook.cases.models import Allocation, Case, CaseClosureReason, CaseReason
+from familyworkbook.core import clock
 from familyworkbook.core.fields import IntegerField, ModelChoiceField
 from familyworkbook.core.forms import GovukDateField, GovukForm
 from familyworkbook.people.models import Family
@@ -26,7 +26,7 @@ def _d(value: dt.date) -> str:
 
 
 def not_in_future(value: dt.date | None, message: Any) -> None:
-    if value and value > timezone.localdate():
+    if value and value > clock.today():
         raise forms.ValidationError(message)
 
 
@@ -87,7 +87,7 @@ class OpenCaseForm(GovukForm):
             .annotate(is_mine=Exists(mine))
             .order_by("-is_mine", "name")
         )
-        self.fields["opened_on"].initial = timezone.localdate()
+        self.fields["opened_on"].initial = clock.today()
 
     def clean_opened_on(self) -> dt.date:
         opened_on: dt.date = self.cleaned_data["opened_on"]
@@ -178,7 +178,7 @@ class AllocateForm(GovukForm):
             .annotate(in_team=Exists(in_team))
             .order_by("-in_team", "user__last_name", "user__first_name", "pk")
         )
-        self.fields["started_on"].initial = timezone.localdate()
+        self.fields["started_on"].initial = clock.today()
         if not Allocation.objects.current().filter(case=case, is_lead=True).exists():
             self.fields["is_lead"].initial = True
 
@@ -215,7 +215,7 @@ class EndAllocationForm(VersionedForm):
     def __init__(self, *args: Any, allocation: Allocation, **kwargs: Any) -> None:
         super().__init__(*args, record=allocation, **kwargs)
         self.allocation = allocation
-        self.fields["ended_on"].initial = timezone.localdate()
+        self.fields["ended_on"].initial = clock.today()
 
     def clean_ended_on(self) -> dt.date:
         ended_on: dt.date = self.cleaned_data["ended_on"]

@@ -17,7 +17,6 @@ import re
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from familyworkbook.cases.lac_models import (
@@ -31,6 +30,7 @@ from familyworkbook.cases.lac_models import (
     UascStatus,
 )
 from familyworkbook.cases.models import LookedAfterEpisode
+from familyworkbook.core import clock
 from familyworkbook.core.fields import IntegerField
 from familyworkbook.core.forms import GovukDateField, GovukModelForm
 from familyworkbook.people.models import Person
@@ -53,7 +53,7 @@ def latest_order_date(value: str) -> dt.date:
 
 def collection_year(today: dt.date | None = None) -> int:
     """The return being built today: the year ending 31 March (2026 for 2025/26)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return today.year + 1 if today.month >= 4 else today.year
 
 
@@ -108,7 +108,7 @@ class FactForm(GovukModelForm):
 
 
 def _not_in_future(value: dt.date | None) -> None:
-    if value and value > timezone.localdate():
+    if value and value > clock.today():
         raise forms.ValidationError(FUTURE)
 
 

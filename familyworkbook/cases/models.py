@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from familyworkbook.core import scoping
+from familyworkbook.core import clock, scoping
 from familyworkbook.core.codes import (
     AbuseCategory,
     AssessmentFactor,
@@ -706,7 +706,7 @@ class Visit(RecordModel):
     def clean(self) -> None:
         if self.seen_alone and not self.seen:
             raise ValidationError({"seen_alone": _("A child seen alone must also have been seen")})
-        if self.visited_on and self.visited_on > dt.date.today():  # noqa: DTZ011
+        if self.visited_on and self.visited_on > clock.today():
             raise ValidationError(
                 {"visited_on": _("The date of the visit must be today or in the past")}
             )

@@ -112,3 +112,25 @@ class RecordModel(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+
+class RecordClock(models.Model):
+    """The date this county's record is seen from, when it is not today (a demo county).
+
+    At most one row. Production has none, and `familyworkbook.core.clock` uses the real
+    calendar day; `seed_demo` records its anchor here (docs/decisions/core-record-clock.md).
+    """
+
+    ONLY = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=ONLY, editable=False)
+    seen_on = models.DateField(_("record seen from"))
+
+    class Meta:
+        verbose_name = _("record clock")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="core_record_clock_one_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"Record seen from {self.seen_on:%d %B %Y}"

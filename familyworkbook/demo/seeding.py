@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from faker import Faker
 
+from familyworkbook.core import clock
 from familyworkbook.demo.county import County, CountyBuilder, blocks_for
 from familyworkbook.demo.families import FamilyFactory
 from familyworkbook.demo.practice import PracticeRecords
@@ -59,6 +60,8 @@ def seed_county(
     fake.seed_instance(seed)
 
     with transaction.atomic():
+        # The county is seen from its anchor on every page, not from the machine's clock.
+        clock.record(anchor)
         county = CountyBuilder(
             rng=rng, fake=fake, anchor=anchor, blocks=blocks_for(families)
         ).build()

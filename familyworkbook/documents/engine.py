@@ -28,6 +28,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from familyworkbook.core import clock
 from familyworkbook.documents import schemas
 from familyworkbook.documents.facts import FILLERS, Basis, Fact, FillContext, Filled, Source, Table
 
@@ -74,7 +75,7 @@ def source_ref(source: Source | dict) -> str:
 
 
 def default_window(doc_type: schemas.DocumentType, today: dt.date | None = None) -> tuple:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     months = doc_type.window_months or DEFAULT_WINDOW_MONTHS
     year, month = today.year, today.month - months
     while month <= 0:

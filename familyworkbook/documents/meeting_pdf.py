@@ -13,12 +13,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
 from familyworkbook import audit
 from familyworkbook.access.disclosure import require_disclosure
+from familyworkbook.core import clock
 from familyworkbook.documents import engine, services
 from familyworkbook.documents.models import Document
 from familyworkbook.meetings.models import Meeting
@@ -71,7 +71,7 @@ def meeting_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
         data={"document": document.pk, "format": "pdf"},
         request=request,
     )
-    name = f"{slugify(meeting.type.name)}-{meeting.family.reference}-{timezone.localdate()}.pdf"
+    name = f"{slugify(meeting.type.name)}-{meeting.family.reference}-{clock.today()}.pdf"
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"

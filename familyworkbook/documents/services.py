@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from familyworkbook import audit
 from familyworkbook.access import services as access_services
 from familyworkbook.access.models import Decision, LawfulBasis, SharingRecord
+from familyworkbook.core import clock
 from familyworkbook.core.models import StaleEditError
 from familyworkbook.documents import engine, schemas
 from familyworkbook.documents.models import (
@@ -480,5 +481,5 @@ def share_timing(document: Document) -> dict | None:
         "deadline": deadline,
         "shared_on": first,
         "in_time": bool(first and first <= deadline),
-        "overdue": first is None and timezone.localdate() > deadline,
+        "overdue": first is None and clock.today() > deadline,
     }

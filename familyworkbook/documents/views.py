@@ -18,7 +18,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -33,6 +32,7 @@ from familyworkbook.cases.formflow import (
     stale_differences,
     stale_message,
 )
+from familyworkbook.core import clock
 from familyworkbook.core.fields import parse_id
 from familyworkbook.core.models import StaleEditError
 from familyworkbook.documents import engine, forms, schemas, services
@@ -554,7 +554,7 @@ def download_draft(
     else:
         data = engine.render_docx(content)
     _audit(request, audit.Verb.DOWNLOADED, doc, format=file_format, version="draft")
-    stamp = timezone.localdate().isoformat()
+    stamp = clock.today().isoformat()
     return _file(data, file_format, _filename(doc, f"draft-{stamp}", file_format))
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from familyworkbook.core import clock
 from familyworkbook.core.fields import ModelChoiceField
 from familyworkbook.core.forms import GovukDateField, GovukForm
 from familyworkbook.insights import selectors
@@ -121,7 +122,7 @@ class TrainingForm(GovukForm):
 
     def clean_completed_on(self) -> dt.date:
         day = self.cleaned_data["completed_on"]
-        if day > dt.date.today():  # noqa: DTZ011
+        if day > clock.today():
             raise forms.ValidationError(_("The date completed must be today or in the past"))
         return day
 
@@ -155,6 +156,6 @@ class SupervisionForm(GovukForm):
 
     def clean_held_on(self) -> dt.date:
         day = self.cleaned_data["held_on"]
-        if day > dt.date.today():  # noqa: DTZ011
+        if day > clock.today():
             raise forms.ValidationError(_("The date held must be today or in the past"))
         return day

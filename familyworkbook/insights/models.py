@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -19,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from familyworkbook.core import clock
 from familyworkbook.core.models import RecordModel
 from familyworkbook.people.models import Person
 from familyworkbook.teams.models import Organisation, Role, Worker
@@ -91,7 +91,7 @@ class TrainingRecord(RecordModel):
         return f"{self.worker.name}: {self.get_course_display()} ({self.completed_on:%d/%m/%Y})"
 
     def clean(self) -> None:
-        if self.completed_on and self.completed_on > dt.date.today():  # noqa: DTZ011
+        if self.completed_on and self.completed_on > clock.today():
             raise ValidationError(
                 {"completed_on": _("The date completed must be today or in the past")}
             )

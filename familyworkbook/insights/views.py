@@ -12,11 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from familyworkbook.access.disclosure import require_disclosure
+from familyworkbook.core import clock
 from familyworkbook.insights import (
     appendix,
     charts,
@@ -46,7 +46,7 @@ def _form(request: HttpRequest, form_class: type[PeriodForm] = ScopeForm) -> Per
     if not key:
         team = Team.objects.of_user(request.user).order_by("name").first()
         key = f"team:{team.pk}" if team else "council"
-    return form_class(initial_data(timezone.localdate(), key))
+    return form_class(initial_data(clock.today(), key))
 
 
 def form_query(form: PeriodForm) -> str:

@@ -13,11 +13,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from familyworkbook import audit
 from familyworkbook.cases.models import Case
+from familyworkbook.core import clock
 from familyworkbook.measures.instruments import INFO, Informant
 from familyworkbook.measures.models import MeasureResponse
 from familyworkbook.measures.scoring import SCORER_VERSION, score
@@ -65,7 +65,7 @@ def _check(
         raise ValidationError({"informant": _("Select who completed the questionnaire")})
     if person.kind == PersonKind.UNBORN:
         raise ValidationError(_("Questionnaires are recorded for people who have been born"))
-    if completed_on > timezone.localdate():
+    if completed_on > clock.today():
         raise ValidationError(
             {"completed_on": _("The date completed must be today or in the past")}
         )

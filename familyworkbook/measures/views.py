@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -22,6 +21,7 @@ from familyworkbook.access.disclosure import require_disclosure
 from familyworkbook.cases.formflow import form_page
 from familyworkbook.cases.models import Case
 from familyworkbook.cases.selectors import get_team_for
+from familyworkbook.core import clock
 from familyworkbook.measures import export, selectors, services
 from familyworkbook.measures.forms import ChooseInstrumentForm, MeasureForm
 from familyworkbook.measures.instruments import INFO
@@ -171,7 +171,7 @@ def case_schedule(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(
         request,
         "measures/case.html",
-        {"case": case, "rows": selectors.case_schedule_rows(case, timezone.localdate())},
+        {"case": case, "rows": selectors.case_schedule_rows(case, clock.today())},
     )
 
 
@@ -184,7 +184,7 @@ def team(request: HttpRequest, team_id: int) -> HttpResponse:
         "measures/team.html",
         {
             "team": the_team,
-            "schedule": selectors.team_schedule(request.user, the_team, timezone.localdate()),
+            "schedule": selectors.team_schedule(request.user, the_team, clock.today()),
         },
     )
 
@@ -196,7 +196,7 @@ def team_csv(request: HttpRequest, team_id: int) -> HttpResponse:
     the_team = get_team_for(request.user, team_id)
     records = selectors.export_queryset(request.user, team=the_team)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
+    stamp = clock.today().isoformat()
     response["Content-Disposition"] = (
         f'attachment; filename="measures-team-{the_team.pk}-{stamp}.csv"'
     )

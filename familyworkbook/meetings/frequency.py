@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Min, Q, QuerySet
-from django.utils import timezone
 
 from familyworkbook.cases.models import Allocation, Case
+from familyworkbook.core import clock
 from familyworkbook.meetings.models import (
     ATTENDED,
     GROUP_SUPERVISION,
@@ -117,7 +117,7 @@ def supervision_report(
     slug: str = GROUP_SUPERVISION,
     today: dt.date | None = None,
 ) -> SupervisionReport:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     mtype = MeetingType.objects.filter(slug=slug).first()
     every = (mtype.due_every_days if mtype else None) or DEFAULT_EVERY_DAYS
     specialist_in_period = Allocation.objects.filter(

@@ -14,6 +14,7 @@ from django.db.models import Exists, Min, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from familyworkbook.cases.models import Allocation, Case
+from familyworkbook.core import clock
 from familyworkbook.meetings.models import (
     GROUP_SUPERVISION,
     Action,
@@ -51,7 +52,7 @@ def due_supervisions(
 
     Due = last held + the type's interval; never held = from the day the first current
     specialist was allocated."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     mtype = MeetingType.objects.get(slug=GROUP_SUPERVISION)
     interval = dt.timedelta(days=mtype.due_every_days or 30)
     specialists = Allocation.objects.current().filter(
@@ -265,7 +266,7 @@ def unit_agenda(team: Any, *, today: dt.date | None = None) -> list[AgendaRow]:
     not discussed for longest (never first). One query whatever the team's size."""
     from familyworkbook.meetings.models import CaseDiscussion
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     last = (
         CaseDiscussion.objects.filter(case=OuterRef("pk"), archived_at__isnull=True)
         .order_by("-meeting__held_on")
@@ -296,7 +297,7 @@ def overdue_minutes(
     """Meetings whose minutes were due (the type's hours after the start) and are not written."""
     from familyworkbook.meetings.models import MeetingStatus
 
-    now = now or timezone.now()
+    now = now or clock.now()
     candidates = (
         meetings.filter(
             status=MeetingStatus.PLANNED,

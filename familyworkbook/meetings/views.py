@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,6 +21,7 @@ from familyworkbook.access.disclosure import require_disclosure
 from familyworkbook.access.records import get_family_for
 from familyworkbook.cases.formflow import CONFLICT, add_service_errors, form_page, refill_on_latest
 from familyworkbook.cases.models import Case
+from familyworkbook.core import clock
 from familyworkbook.core.models import StaleEditError
 from familyworkbook.meetings import agenda, charts, frequency, selectors, services
 from familyworkbook.meetings import forms as mf
@@ -169,7 +169,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 "agenda": selectors.unit_agenda(m.team),
                 "attendances": m.attendances.select_related("worker__user"),
                 "discussions": m.discussions.select_related("case__family"),
-                "minutes_overdue": m.minutes_overdue(timezone.now()),
+                "minutes_overdue": m.minutes_overdue(clock.now()),
                 "is_chair": me is not None and me.pk == m.chair_id,
             },
         )
@@ -264,7 +264,7 @@ def record(request: HttpRequest, meeting_id: int) -> HttpResponse:
     }
     initial = {
         "version": m.version,
-        "held_on": m.held_on or timezone.localdate(),
+        "held_on": m.held_on or clock.today(),
         "rag": m.rag,
         "rag_reason": m.rag_reason,
         "childs_voice": m.childs_voice,
@@ -373,7 +373,7 @@ def _frequency(request: HttpRequest) -> tuple[mf.SupervisionPeriodForm, Any]:
     the report over the cases the user may see (a team of them if one is chosen)."""
     visible = Case.objects.visible_to(request.user)
     teams = list(Team.objects.filter(pk__in=visible.values("team")).order_by("name"))
-    today = timezone.localdate()
+    today = clock.today()
     default_from = today - dt.timedelta(days=182)
     data = request.GET if "scope" in request.GET else None
     form = mf.SupervisionPeriodForm(
@@ -501,7 +501,7 @@ def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if m.family_id is not None or m.is_signed_off:
         raise Http404
     agenda = selectors.unit_agenda(m.team)
-    initial = {"version": m.version, "held_on": m.held_on or timezone.localdate()}
+    initial = {"version": m.version, "held_on": m.held_on or clock.today()}
     form = mf.MinutesForm(request.POST or None, agenda=agenda, initial=initial)
     status, differences = 200, None
     if request.method == "POST" and form.is_valid():

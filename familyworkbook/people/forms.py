@@ -13,10 +13,10 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from familyworkbook.core import clock
 from familyworkbook.core.codes import Disability, UpnUnknown
 from familyworkbook.core.fields import IntegerField, ModelChoiceField
 from familyworkbook.core.forms import GovukDateField, GovukForm, GovukModelForm
@@ -38,7 +38,7 @@ DATE_HINT = _("For example, 27 3 2016")
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _date_field(

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from familyworkbook.core import scoping
+from familyworkbook.core import clock, scoping
 from familyworkbook.core.codes import Disability, Ethnicity, Sex, UpnUnknown
 from familyworkbook.core.encryption import BlindIndexField, EncryptedCharField, blind_index
 from familyworkbook.core.models import ArchivableQuerySet, RecordModel
@@ -226,7 +226,7 @@ class Person(RecordModel):
 
     @property
     def age(self) -> int | None:
-        return self.age_on(dt.date.today())  # noqa: DTZ011 - ages are in local calendar days
+        return self.age_on(clock.today())
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -235,7 +235,7 @@ class Person(RecordModel):
                 errors["expected_date_of_birth"] = _("Enter the expected date of birth")
         elif not self.date_of_birth and self.kind == PersonKind.CHILD:
             errors["date_of_birth"] = _("Enter the child's date of birth")
-        if self.date_of_birth and self.date_of_birth > dt.date.today():  # noqa: DTZ011
+        if self.date_of_birth and self.date_of_birth > clock.today():
             errors["date_of_birth"] = _("Date of birth must be today or in the past")
         if self.date_of_death and self.date_of_birth and self.date_of_death < self.date_of_birth:
             errors["date_of_death"] = _("Date of death must be on or after the date of birth")

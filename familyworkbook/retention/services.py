@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from familyworkbook import audit
+from familyworkbook.core import clock
 from familyworkbook.core.models import StaleEditError
 from familyworkbook.people.models import Family, Person
 from familyworkbook.retention import destruction, engine
@@ -116,7 +117,7 @@ def propose_destruction(
     *, family: Family, by: Any, note: str, today: dt.date | None = None
 ) -> DestructionProposal:
     """The first of two people: propose destroying a record whose retention has ended."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if not note.strip():
         raise ValidationError({"note": _("Enter a note saying what you checked")})
     assessment = _destroyable(family.pk, today)
@@ -177,7 +178,7 @@ def approve_destruction(
     since the proposal all stop it. The proposal row is locked, so two approvers at once
     cannot both destroy (the second finds it decided, or its version moved on).
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     locked = DestructionProposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.version != expected_version:
         raise StaleEditError(proposal, expected=expected_version, actual=locked.version)

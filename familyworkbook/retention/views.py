@@ -13,13 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from familyworkbook import audit
 from familyworkbook.access import policy
 from familyworkbook.cases.formflow import add_service_errors
+from familyworkbook.core import clock
 from familyworkbook.core.models import StaleEditError
 from familyworkbook.people.models import Family
 from familyworkbook.retention import engine, services
@@ -55,7 +55,7 @@ def _require_ig(request: HttpRequest) -> None:
 @require_GET
 def review(request: HttpRequest) -> HttpResponse:
     _require_ig(request)
-    today = timezone.localdate()
+    today = clock.today()
     expired, held, due, unknown = [], 0, [], 0
     for a in engine.assess_all(today=today):
         if a.status == engine.Status.EXPIRED:
@@ -203,7 +203,7 @@ def hold_release(request: HttpRequest, hold_id: int) -> HttpResponse:
 def propose(request: HttpRequest, record_id: int) -> HttpResponse:
     _require_ig(request)
     family = get_object_or_404(Family, pk=record_id)
-    today = timezone.localdate()
+    today = clock.today()
     assessment = engine.assess_family(family.pk, today=today)
     if assessment is None or not assessment.destroyable:
         raise Http404

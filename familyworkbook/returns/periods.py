@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from familyworkbook.core import clock
+
 
 @dataclass(frozen=True)
 class CollectionYear:
@@ -33,5 +35,5 @@ class CollectionYear:
     @classmethod
     def current(cls, today: dt.date | None = None) -> CollectionYear:
         """The year whose return is being built today: up to 31 March, this March; after it, next."""
-        today = today or dt.date.today()  # noqa: DTZ011 - a calendar date
+        today = today or clock.today()
         return cls(today.year + 1 if today.month >= 4 else today.year)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 
 from familyworkbook.cases.models import Allocation, Case
+from familyworkbook.core import clock
 from familyworkbook.people.models import FamilyMembership, Person
 from familyworkbook.returns.cin import build_cin_census
 from familyworkbook.returns.models import QualityIssue, QualitySnapshot
@@ -35,7 +36,7 @@ def problems_today(
     year: CollectionYear | None = None, today: dt.date | None = None
 ) -> list[Problem]:
     """Every problem either return would have if it were made today."""
-    today = today or dt.date.today()  # noqa: DTZ011 - a calendar date
+    today = today or clock.today()
     year = year or CollectionYear.current(today)
     during = today <= year.end
     problems = build_cin_census(year, during_year=during).problems + build_ssda903(year).problems

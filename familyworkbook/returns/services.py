@@ -19,10 +19,10 @@ from typing import Any
 import jsonschema
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from familyworkbook import audit
 from familyworkbook.access.models import Decision, LawfulBasis, SharingRecord
+from familyworkbook.core import clock
 from familyworkbook.people.models import FamilyMembership
 from familyworkbook.returns.cin import CinCensus, build_cin_census
 from familyworkbook.returns.csc_api import build_documents, request_schema
@@ -52,7 +52,7 @@ def _record_disclosures(*, by: Any, label: str, person_ids: list[int], out: Path
         .values_list("person_id", "family_id")
     ):
         family_of.setdefault(person_id, family_id)
-    today = timezone.localdate()
+    today = clock.today()
     rows = []
     for person_id in person_ids:
         if person_id not in family_of:

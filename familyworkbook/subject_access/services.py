@@ -16,6 +16,7 @@ from familyworkbook import audit
 from familyworkbook.access import services as access_services
 from familyworkbook.access.models import Decision as SharingDecision
 from familyworkbook.access.models import LawfulBasis
+from familyworkbook.core import clock
 from familyworkbook.people.models import Person
 from familyworkbook.subject_access import deadlines, selectors
 from familyworkbook.subject_access.models import (
@@ -90,7 +91,7 @@ def open_request(
         identity_verified_on=identity_verified_on,
         assigned_to=assigned_to or by,
     )
-    _check_dates(sar, timezone.localdate())
+    _check_dates(sar, clock.today())
     _set_due(sar)
     sar.full_clean()
     sar.stamp(by)
@@ -147,7 +148,7 @@ def update_request(
         errors["withdrawn_reason"] = _("Enter why the request was withdrawn")
     if errors:
         raise ValidationError(errors)
-    _check_dates(sar, timezone.localdate())
+    _check_dates(sar, clock.today())
     _set_due(sar)
     sar.full_clean()
     sar.save_checked(by=by, expected_version=expected_version)

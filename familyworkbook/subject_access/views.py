@@ -9,13 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from familyworkbook.access import disclosure, policy
 from familyworkbook.cases.formflow import add_service_errors
-from familyworkbook.core import scoping
+from familyworkbook.core import clock, scoping
 from familyworkbook.core.models import StaleEditError
 from familyworkbook.people.models import Family, Person
 from familyworkbook.subject_access import selectors, services
@@ -72,7 +71,7 @@ def _family_of(request: HttpRequest, sar_id: int) -> Any:
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
     _require_ig(request.user)
-    today = timezone.localdate()
+    today = clock.today()
     show = "all" if request.GET.get("show") == "all" else "open"
     requests = list(selectors.requests_for_list(show=show))
     open_requests = SubjectAccessRequest.objects.open()
@@ -135,7 +134,7 @@ def request_detail(request: HttpRequest, sar_id: int) -> HttpResponse:
             "undecided": sum(1 for i in items if i.needs_decision),
             "withheld": sum(1 for i in items if i.decision == Decision.WITHHOLD),
             "redacted": sum(1 for i in items if i.decision == Decision.REDACT),
-            "overdue": sar.is_overdue(timezone.localdate()),
+            "overdue": sar.is_overdue(clock.today()),
             "Status": Status,
         },
     )

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from familyworkbook.core import clock
+
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 40
 
@@ -62,7 +64,7 @@ def rating_chart(
     family_name: str,
 ) -> RatingChart:
     dates = [d for d, _ in worker + family]
-    start = min(dates) if dates else dt.date.today()  # noqa: DTZ011 - a placeholder axis
+    start = min(dates) if dates else clock.today()  # a placeholder axis
     end = max(dates) if dates else start
     span = max((end - start).days, 1)
     plot_w = WIDTH - LEFT - RIGHT

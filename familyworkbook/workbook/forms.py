@@ -10,10 +10,10 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from familyworkbook.cases.forms import VersionedForm, VersionInput, not_in_future
+from familyworkbook.core import clock
 from familyworkbook.core.fields import IntegerField, ModelChoiceField, ModelMultipleChoiceField
 from familyworkbook.core.forms import GovukDateField, GovukForm
 from familyworkbook.people.models import Family, Person, PersonKind
@@ -233,7 +233,7 @@ class EntryForm(GovukForm):
             del self.fields["shared_summary"]
             del self.fields["confidential_detail"]
         if not self.is_bound and "happened_on" not in self.initial:
-            self.fields["happened_on"].initial = timezone.localdate()
+            self.fields["happened_on"].initial = clock.today()
 
     def clean_happened_on(self) -> Any:
         value = self.cleaned_data["happened_on"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from familyworkbook.cases.forms import VersionedForm, not_in_future
+from familyworkbook.core import clock
 from familyworkbook.core.fields import IntegerField
 from familyworkbook.core.forms import GovukDateField, GovukForm
 from familyworkbook.people.models import Family, Person, PersonKind
@@ -36,7 +36,7 @@ SCORE_CHOICES = [(str(n), str(n)) for n in range(11)]
 def _date(label: Any, required_message: Any, *, today: bool = True) -> GovukDateField:
     field = GovukDateField(label=label, error_messages={"required": required_message})
     if today:
-        field.initial = timezone.localdate
+        field.initial = clock.today
     return field
 
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from familyworkbook.cases.models import CinEpisode, CpPlan, LookedAfterEpisode, PreProceedings
+from familyworkbook.core import clock
 from familyworkbook.documents.facts import Basis, Fact, FillContext, Filled, Source, Table, filler
 from familyworkbook.measures.models import MeasureResponse
 from familyworkbook.people.models import PARENTING_KINDS, Person, PersonKind, Relationship
@@ -545,7 +546,7 @@ def episode_facts(ctx: FillContext, kids: list[Person]) -> list[Fact]:
     for plan in CpPlan.objects.filter(
         episode__child_id__in=ids, archived_at__isnull=True
     ).select_related("episode__child", "created_by"):
-        end = plan.ended_on or ctx.end or dt.date.today()  # noqa: DTZ011 - calendar days
+        end = plan.ended_on or ctx.end or clock.today()
         facts.append(
             Fact(
                 text=_(

@@ -28,6 +28,7 @@ from familyworkbook.cases.models import (
     PreProceedings,
     Visit,
 )
+from familyworkbook.core import clock
 from familyworkbook.documents.facts import Basis, Fact, FillContext, Filled, Source, Table, filler
 from familyworkbook.documents.fillers import parenting as p
 from familyworkbook.meetings.models import Attendance, Meeting, MeetingStatus
@@ -93,7 +94,7 @@ def _status_cell(child: Person, on: dt.date) -> str | Fact:
 @filler("statement.cover")
 def cover(ctx: FillContext) -> Filled:
     """The children: name, sex, date of birth and current legal status (and placement type)."""
-    on = ctx.end or dt.date.today()  # noqa: DTZ011 - calendar day
+    on = ctx.end or clock.today()
     table = Table(
         columns=[_("Child"), _("Sex"), _("Date of birth"), _("Legal status and placement")],
         caption=_("The children this statement is about"),
@@ -157,7 +158,7 @@ def chronology_summary(ctx: FillContext) -> Filled:
     """How long the council has been involved, the statutory history, and recent significant
     events (the last two years; older history is summarised by the statutory facts)."""
     out = Filled(facts=[*_case_facts(ctx), *p.episode_facts(ctx, p.children(ctx))])
-    end = ctx.end or dt.date.today()  # noqa: DTZ011
+    end = ctx.end or clock.today()
     since = max(ctx.start or dt.date.min, end.replace(year=end.year - RECENT_YEARS))
     significant = p.entries(ctx).filter(is_significant=True, happened_on__gte=since)
     out.facts.extend(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from familyworkbook import audit
+from familyworkbook.core import clock
 from familyworkbook.meetings.models import (
     FGC,
     Attendance,
@@ -143,7 +144,7 @@ def record_fgc(
     meeting = fgc.meeting
     if meeting.status == MeetingStatus.PLANNED:
         meeting.status = MeetingStatus.HELD
-        meeting.held_on = min(timezone.localdate(meeting.starts_at), timezone.localdate())
+        meeting.held_on = min(timezone.localdate(meeting.starts_at), clock.today())
         meeting.save_checked(by=by, expected_version=meeting.version)
     audit.record(actor=by, verb=audit.Verb.CHANGED, target=fgc, label="FGC record")
     return fgc

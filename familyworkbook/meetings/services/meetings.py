@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from familyworkbook import audit
 from familyworkbook.cases.models import Allocation, Case
+from familyworkbook.core import clock
 from familyworkbook.core.workingdays import is_working_day
 from familyworkbook.meetings import timescales
 from familyworkbook.meetings.models import (
@@ -268,7 +269,7 @@ def record_meeting(
     mtype = meeting.type
     if mtype.records_rag and not rag:
         raise ValidationError({"rag": _("Select the RAG rating agreed")})
-    if held_on > timezone.localdate():
+    if held_on > clock.today():
         raise ValidationError({"held_on": _("The date held must be today or in the past")})
     for status in attendance.values():
         if status not in AttendanceStatus.values:

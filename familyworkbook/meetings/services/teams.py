@@ -6,11 +6,11 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from familyworkbook import audit
 from familyworkbook.cases.models import Case
+from familyworkbook.core import clock
 from familyworkbook.meetings.models import (
     Attendance,
     CaseDiscussion,
@@ -69,7 +69,7 @@ def record_team_meeting(
 ) -> Meeting:
     """The minutes: a note for each case discussed (cases of the meeting's team only)."""
     _require_open(meeting)
-    if held_on > timezone.localdate():
+    if held_on > clock.today():
         raise ValidationError({"held_on": _("The date held must be today or in the past")})
     notes = {pk: text.strip() for pk, text in notes.items() if text.strip()}
     if not notes:

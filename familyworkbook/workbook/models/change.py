@@ -6,8 +6,6 @@ rationale for every earlier stage stays readable for supervision and court.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from familyworkbook.core import clock
 from familyworkbook.core.models import RecordModel
 from familyworkbook.people.models import Family, Person, PersonKind
 from familyworkbook.workbook.models.goals import AppendOnly
@@ -74,7 +73,7 @@ class ChangeStage(AppendOnly):
 
     def clean(self) -> None:
         _adult_only(self.person if self.person_id else None)
-        if self.assessed_on and self.assessed_on > dt.date.today():  # noqa: DTZ011
+        if self.assessed_on and self.assessed_on > clock.today():
             raise ValidationError(
                 {"assessed_on": _("The date assessed must be today or in the past")}
             )

@@ -7,7 +7,6 @@ apart from the summary they share with the team (`confidential_detail` vs `share
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from familyworkbook.core import clock
 from familyworkbook.core.encryption import EncryptedTextField
 from familyworkbook.core.models import ArchivableQuerySet, RecordModel
 from familyworkbook.people.models import Family, Person
@@ -187,7 +187,7 @@ class Entry(RecordModel):
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
-        if self.happened_on and self.happened_on > dt.date.today():  # noqa: DTZ011
+        if self.happened_on and self.happened_on > clock.today():
             errors["happened_on"] = _(
                 "The date of the session or visit must be today or in the past"
             )

@@ -6,7 +6,6 @@ itself and nobody can quietly rewrite how things looked in March.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from familyworkbook.core import clock
 from familyworkbook.core.models import ArchivableQuerySet, RecordModel
 from familyworkbook.people.models import Family, Person
 from familyworkbook.teams.models import Worker
@@ -105,7 +105,7 @@ class GoalAction(RecordModel):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status == ActionStatus.OPEN and self.due_on < timezone.localdate()
+        return self.status == ActionStatus.OPEN and self.due_on < clock.today()
 
 
 class RatedBy(models.TextChoices):
@@ -161,7 +161,7 @@ class GoalRating(AppendOnly):
         return f"{self.score}/10 by {self.get_rated_by_display()} on {self.rated_on:%d/%m/%Y}"
 
     def clean(self) -> None:
-        if self.rated_on and self.rated_on > dt.date.today():  # noqa: DTZ011
+        if self.rated_on and self.rated_on > clock.today():
             raise ValidationError(
                 {"rated_on": _("The date of the rating must be today or in the past")}
             )

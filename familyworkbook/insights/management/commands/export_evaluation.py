@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from familyworkbook import audit
+from familyworkbook.core import clock
 from familyworkbook.insights import evaluation
 
 KEY_ENV = "FWB_EVALUATION_KEY"
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        today = dt.date.today()  # noqa: DTZ011
+        today = clock.today()
         date_to = _date(options["date_to"]) if options["date_to"] else today
         date_from = (
             _date(options["date_from"])

@@ -15,8 +15,8 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
+from familyworkbook.core import clock
 from familyworkbook.retention import engine
 
 COLUMNS = [
@@ -47,7 +47,7 @@ class Command(BaseCommand):
         parser.add_argument("--chunk", type=int, default=engine.CHUNK, help=argparse_help())
 
     def handle(self, *args: Any, **options: Any) -> None:
-        today = _date(options["date"]) if options["date"] else timezone.localdate()
+        today = _date(options["date"]) if options["date"] else clock.today()
         quiet = options["verbosity"] == 0
 
         def progress(done: int, total: int) -> None:
