@@ -64,13 +64,13 @@ MIGRATE_ENV :=
 MANAGE := FWB_ALLOW_INSECURE_KEY=true $(PY) manage.py
 PYTEST := FWB_ALLOW_INSECURE_KEY=true $(PY) -m pytest
 
-.PHONY: help setup deps run test test-sqlite test-postgres test-browser lint format bench clean \
+.PHONY: help setup deps run test test-sqlite test-postgres test-browser lint format bench fuzz clean \
 	_test-start _python-version
 
 help:
 	@echo "make run     set up, create the demo county if the database is empty, serve on http://127.0.0.1:$(PORT)/"
 	@echo "make test    set up, run every test on SQLite, then PostgreSQL, then in Chromium"
-	@echo "Also: setup, deps, test-sqlite, test-postgres, test-browser, lint, format, bench, clean"
+	@echo "Also: setup, deps, test-sqlite, test-postgres, test-browser, lint, format, bench, fuzz, clean"
 
 # --- set-up -----------------------------------------------------------------------------
 
@@ -187,6 +187,21 @@ BENCH_FAMILIES ?= 20000
 bench: setup
 	@for db in sqlite postgres; do \
 		FWB_ALLOW_INSECURE_KEY=true $(PY) bench/pages.py --families $(BENCH_FAMILIES) --database $$db; \
+	done
+
+# The deep form fuzz (issue 25), outside `make test`: every role, FUZZ_EXAMPLES generated
+# answers per form and page, a new seed each run (printed; FUZZ_SEED=N repeats one), on SQLite
+# then PostgreSQL with the same seed. `make test` runs the same test with seed 25, 2 examples.
+FUZZ_EXAMPLES ?= 50
+FUZZ_ROLES ?= all
+fuzz: setup
+	@seed=$${FUZZ_SEED:-$$(( (RANDOM << 15) | RANDOM ))}; echo "Form fuzz seed $$seed"; \
+	for db in sqlite postgres; do \
+		if [ $$db = postgres ]; then on="env DATABASE_URL=$(POSTGRES_URL)"; else on="env -u DATABASE_URL"; fi; \
+		echo "== Form fuzz on $$db =="; \
+		$$on FWB_FUZZ_SEED=$$seed FWB_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+			FWB_FUZZ_ROLES=$(FUZZ_ROLES) $(PYTEST) -p no:xdist -s -q tests/security/test_form_fuzz.py \
+			2>&1 | grep -E "form fuzz|passed|failed|Error|^E " || exit 1; \
 	done
 
 # Removes what set-up made; the demo database (var/familyworkbook.sqlite3) is kept.

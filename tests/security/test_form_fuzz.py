@@ -15,7 +15,14 @@ stale, future and nonsense versions, with the CSRF token taken from the page. Ea
 
 Each example runs in a savepoint that is rolled back, so every post meets the same world.
 
-    FWB_FUZZ_EXAMPLES   examples per form and role (2 by default; 1,000 for the R24 figure)
+Reproducible (issue 25): the generated answers come from a seed, printed at the start, and each
+form's examples from that seed and the form's name, so the same seed posts the same answers to
+the same forms. `make test` uses a fixed seed; `make fuzz` draws a new one each time and prints
+it. Besides the generated answers, every form gets the hostile values that found real server
+errors (`REGRESSIONS`) on every run, and every page gets them in its query string.
+
+    FWB_FUZZ_EXAMPLES   generated examples per form and role (2 by default; `make fuzz`: 200)
+    FWB_FUZZ_SEED       the seed (25 by default); "random" draws one and prints it
     FWB_FUZZ_ROLES      comma-separated personas (default: a social worker, a team manager,
                         a system administrator, information governance); "all" for every one
     FWB_FUZZ_ONLY       run only forms whose URL name contains this text
@@ -24,19 +31,22 @@ Each example runs in a savepoint that is rolled back, so every post meets the sa
 from __future__ import annotations
 
 import os
+import random
 import re
 import time
+import zlib
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import lxml.html
 from django.apps import apps
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import Resolver404, resolve
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from familyworkbook.access.tests.test_url_matrix import (
@@ -60,6 +70,19 @@ ROLES = (
     or [Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SYSTEM_ADMIN, IG_PERSONA]
 )
 ONLY = os.environ.get("FWB_FUZZ_ONLY", "")
+_seed = os.environ.get("FWB_FUZZ_SEED", "25")
+SEED = random.SystemRandom().randrange(2**31) if _seed == "random" else int(_seed)
+
+
+def form_seed(*names: str) -> int:
+    """One form's (or page's) seed: the run's seed and the form's names, not its ids, which
+    differ between databases and runs."""
+    return zlib.crc32(":".join([str(SEED), *names]).encode())
+
+
+def repeat_with(role: str, target: str) -> str:
+    return f"repeat: FWB_FUZZ_SEED={SEED} FWB_FUZZ_ROLES={role} FWB_FUZZ_ONLY={target}"
+
 
 # Posting these would end the session or change who is signed in: not forms about records.
 SKIP = {"logout", "login", "login_code", "login_set_up", "set_language"}
@@ -87,6 +110,26 @@ NASTY = [
     "\r\n",
 ]
 HUGE = ["x" * 100_000, "€" * 20_000, "9" * 5_000]
+
+# Values that found real server errors, posted to every form on every run (the generated
+# answers may not draw them again). Each with what it found.
+REGRESSIONS = {
+    # 2026-12 (issue 25): an id past 64 bits in a (multiple) choice field reached SQLite as an
+    # int it cannot convert: OverflowError in ModelMultipleChoiceField._check_values.
+    # 2026-11: the same in a day, month or year: OverflowError in the date input.
+    "99999999999999999999999": "an id (or date part) beyond the database's integer range",
+    str(2**63): "one past the largest bigint",
+    # 2026-11: PostgreSQL's jsonb and text refuse NUL: the add-entry draft was a 500.
+    "with a \x00 null": "a NUL character (PostgreSQL)",
+    # Non-ASCII digits: int() reads them; a key column does not hold them as typed.
+    "١٢٣": "Arabic-Indic digits",
+    "abc": "text where an id is expected (ValueError from a lookup)",
+    "10000-01-01": "a date beyond year 9999",
+    "9" * 5_000: "digits past Python's int-from-string limit",
+}
+# Also posted in the choice and hidden fields alone, the others answered as the page filled
+# them, so the post gets past validation to the view (where an id like these is looked up).
+CHOICE_ONLY = {"99999999999999999999999", "abc"}
 # Reflections that would mean injected markup reached the page unescaped.
 UNESCAPED = ("<script>alert('fwb-xss')", "<img src=x onerror")
 
@@ -141,9 +184,39 @@ def _url_name(path: str) -> str | None:
     return match.view_name
 
 
-def discover(client: Client, role: str, world: Any) -> list[FormSpec]:
-    """Open every site page as this role and collect the forms that post back to the site."""
+@dataclass(frozen=True)
+class PageSpec:
+    """A page the role can open, with the query-string names it may read."""
+
+    role: str
+    name: str
+    url: str
+    params: tuple[str, ...]
+
+
+# Query-string names the views read: `request.GET.get("x")`, `request.GET["x"]`, `"x" in
+# request.GET`. Every page is sent all of them, with the names of its own GET forms' fields.
+_GET_NAME = re.compile(
+    r"""request\.GET(?:\.get|\.getlist)?[(\[]\s*["'](\w+)["']|["'](\w+)["']\s+in\s+request\.GET"""
+)
+
+
+def query_names() -> set[str]:
+    root = Path(__file__).resolve().parents[2] / "familyworkbook"
+    names: set[str] = set()
+    for path in root.rglob("*.py"):
+        if "tests" not in path.parts:
+            for match in _GET_NAME.finditer(path.read_text()):
+                names.add(match.group(1) or match.group(2))
+    return names
+
+
+def discover(client: Client, role: str, world: Any) -> tuple[list[FormSpec], list[PageSpec]]:
+    """Open every site page as this role; collect the forms that post back to the site, and
+    the pages themselves with the query-string names they might read."""
     specs: dict[tuple[str, str], FormSpec] = {}
+    pages: list[PageSpec] = []
+    read_by_views = query_names()
     for pattern in site_patterns():
         if pattern.name in PUBLIC or pattern.name in SKIP:
             continue
@@ -152,6 +225,14 @@ def discover(client: Client, role: str, world: Any) -> list[FormSpec]:
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
         doc = lxml.html.document_fromstring(response.content)
+        own = {
+            f.name
+            for form in doc.forms
+            if (form.method or "GET").upper() == "GET"
+            for f in _fields(form)
+        }
+        if not ONLY or ONLY in pattern.name:
+            pages.append(PageSpec(role, pattern.name, url, tuple(sorted(read_by_views | own))))
         for form in doc.forms:
             if (form.method or "GET").upper() != "POST":
                 continue
@@ -166,7 +247,7 @@ def discover(client: Client, role: str, world: Any) -> list[FormSpec]:
             key = (action, target)
             if key not in specs:
                 specs[key] = FormSpec(role, pattern.name, url, action, target, _fields(form))
-    return list(specs.values())
+    return list(specs.values()), pages
 
 
 def value_strategy(field: Field) -> st.SearchStrategy[str | None]:
@@ -244,10 +325,61 @@ class UndoError(Exception):
 STATS: Counter[str] = Counter()
 
 
-def fuzz_form(client: Client, spec: FormSpec, token: str) -> list[str]:
-    """Post `EXAMPLES` generated answers to one form; return what went wrong."""
+def check_post(
+    client: Client, spec: FormSpec, token: str, data: dict[str, Any], how: str, before: dict
+) -> list[str]:
+    """Post one answer in a savepoint that is rolled back; return what went wrong. `before`
+    is the snapshot of the world every post meets (each is rolled back)."""
     problems: list[str] = []
+    try:
+        with transaction.atomic():
+            response = client.post(spec.action, {**data, "csrfmiddlewaretoken": token})
+            status = response.status_code
+            STATS[str(status)] += 1
+            where = f"{spec.role} {spec.target} ({spec.action}) from {spec.page}"
+            if status >= 500:
+                problems.append(f"{where}: {status} for {sorted(data)} ({how})")
+            body = response.content.decode(errors="replace")
+            if any(tag in body for tag in UNESCAPED):
+                problems.append(f"{where}: injected markup reflected unescaped ({how})")
+            refused = 400 <= status < 500 or (status == 200 and "govuk-error-summary" in body)
+            if refused:
+                after = snapshot()
+                changed = [k for k in before if before[k] != after[k]]
+                if changed:
+                    problems.append(f"{where}: refused with {status} but changed {changed} ({how})")
+            raise UndoError
+    except UndoError:
+        pass
+    return problems
 
+
+def regression_answers(spec: FormSpec) -> list[tuple[str, dict[str, Any]]]:
+    """Each known hostile value in every field at once (Django cleans every field, whatever
+    the others hold), and in the choice fields alone with the page's own answers elsewhere, so
+    the post can get past the other fields to the view."""
+    own = {f.name: f.value for f in spec.fields}
+    choices = [f.name for f in spec.fields if f.options or f.hidden]
+    out = []
+    for value, found in REGRESSIONS.items():
+        out.append((f"every field {found}", {f.name: value for f in spec.fields}))
+        if choices and value in CHOICE_ONLY:
+            out.append((f"choice fields {found}", {**own, **dict.fromkeys(choices, value)}))
+    return out
+
+
+def fuzz_form(client: Client, spec: FormSpec, token: str, regressions: bool) -> list[str]:
+    """Post the regression values (once per form, whichever role) and `EXAMPLES` generated
+    answers to one form."""
+    problems: list[str] = []
+    before = snapshot()
+    for how, data in regression_answers(spec) if regressions else []:
+        problems.extend(check_post(client, spec, token, data, how, before))
+    if EXAMPLES == 0:
+        return problems
+    this_seed = form_seed(spec.role, spec.target, spec.page)
+
+    @seed(this_seed)
     @settings(
         max_examples=EXAMPLES,
         deadline=None,
@@ -257,51 +389,100 @@ def fuzz_form(client: Client, spec: FormSpec, token: str) -> list[str]:
     )
     @given(data=answers(spec))
     def post(data: dict[str, Any]) -> None:
-        try:
-            with transaction.atomic():
-                before = snapshot()
-                response = client.post(spec.action, {**data, "csrfmiddlewaretoken": token})
-                status = response.status_code
-                STATS[str(status)] += 1
-                where = f"{spec.role} {spec.target} ({spec.action}) from {spec.page}"
-                if status >= 500:
-                    problems.append(f"{where}: {status} for {sorted(data)}")
-                body = response.content.decode(errors="replace")
-                if any(tag in body for tag in UNESCAPED):
-                    problems.append(f"{where}: injected markup reflected unescaped")
-                refused = 400 <= status < 500 or (status == 200 and "govuk-error-summary" in body)
-                if refused:
-                    after = snapshot()
-                    changed = [k for k in before if before[k] != after[k]]
-                    if changed:
-                        problems.append(f"{where}: refused with {status} but changed {changed}")
-                raise UndoError
-        except UndoError:
-            pass
+        problems.extend(
+            check_post(
+                client,
+                spec,
+                token,
+                data,
+                f"generated; {repeat_with(spec.role, spec.target)}",
+                before,
+            )
+        )
 
     post()
     return problems
 
 
+def check_get(client: Client, page: PageSpec, query: dict[str, str], how: str) -> list[str]:
+    url = page.url + "?" + urlencode(query)
+    response = client.get(url)
+    STATS[f"GET {response.status_code}"] += 1
+    problems = []
+    if response.status_code >= 500:
+        problems.append(
+            f"{page.role} {page.name} ({page.url}): {response.status_code} for ?{sorted(query)} ({how})"
+        )
+    if any(tag in response.content.decode(errors="replace") for tag in UNESCAPED):
+        problems.append(f"{page.role} {page.name}: query string reflected unescaped ({how})")
+    return problems
+
+
+def fuzz_page(client: Client, page: PageSpec, regressions: bool) -> list[str]:
+    """Every query-string name at once with each regression value (once per page, whichever
+    role), then generated ones."""
+    problems: list[str] = []
+    for value, found in REGRESSIONS.items() if regressions else []:
+        problems.extend(check_get(client, page, dict.fromkeys(page.params, value[:2000]), found))
+    if EXAMPLES == 0:
+        return problems
+    hostile = st.one_of(
+        st.sampled_from(NASTY), st.text(max_size=40), st.integers(-(2**70), 2**70).map(str)
+    )
+
+    @seed(form_seed(page.role, page.name, "query"))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(query=st.dictionaries(st.sampled_from(page.params), hostile, max_size=6))
+    def get(query: dict[str, str]) -> None:
+        problems.extend(
+            check_get(client, page, query, f"generated; {repeat_with(page.role, page.name)}")
+        )
+
+    get()
+    return problems
+
+
 def test_every_form_survives_hostile_answers(db, signed_in):
+    print(f"form fuzz: seed {SEED} (repeat with FWB_FUZZ_SEED={SEED})")
     world = build_world()
     problems: list[str] = []
-    forms = 0
+    forms = pages = 0
+    regressed: set[str] = set()  # forms (URL names) and pages given the regression values
+    regressed_pages: set[str] = set()
     for role in ROLES:
         user = make_user(role, "involved", world)
         client = signed_in(Client(enforce_csrf_checks=True, raise_request_exception=False), user)
         started = time.monotonic()
-        specs = discover(client, role, world)
-        print(f"form fuzz: {role}: {len(specs)} forms found in {time.monotonic() - started:.0f} s")
+        specs, role_pages = discover(client, role, world)
+        print(
+            f"form fuzz: {role}: {len(specs)} forms and {len(role_pages)} pages found "
+            f"in {time.monotonic() - started:.0f} s"
+        )
         forms += len(specs)
+        pages += len(role_pages)
         # One token serves every post: the CSRF cookie stays the same until sign-in changes.
         token = csrf_token(client, specs[0].page_url) if specs else ""
         for spec in specs:
-            problems.extend(fuzz_form(client, spec, token))
+            problems.extend(fuzz_form(client, spec, token, spec.target not in regressed))
+            regressed.add(spec.target)
+        for page in role_pages:
+            problems.extend(fuzz_page(client, page, page.name not in regressed_pages))
+            regressed_pages.add(page.name)
+    posts = sum(n for k, n in STATS.items() if not k.startswith("GET"))
+    server_errors = sum(n for k, n in STATS.items() if k.lstrip("GET ").startswith("5"))
     print(
-        f"form fuzz: {len(ROLES)} roles, {forms} (form, role) pairs, {EXAMPLES} examples each, "
-        f"statuses {dict(sorted(STATS.items()))}"
+        f"form fuzz: seed {SEED}, {len(ROLES)} roles, {forms} (form, role) pairs and {pages} "
+        f"(page, role) pairs; {len(REGRESSIONS)} regression values and {EXAMPLES} generated "
+        f"examples each; {posts} posts, {sum(STATS.values()) - posts} query strings, "
+        f"{server_errors} server errors; statuses {dict(sorted(STATS.items()))}"
     )
     assert forms > 10 or ONLY  # the walk found the site's forms (unless narrowed on purpose)
-    assert sum(STATS.values()) >= forms * min(EXAMPLES, 1)
+    assert pages > 20 or ONLY
+    assert posts >= len(regressed) * len(REGRESSIONS)
     assert not problems, "\n".join(problems[:50])
