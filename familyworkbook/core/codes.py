@@ -336,3 +336,87 @@ class ReasonPlaceChange(models.TextChoices):
     PLACE = "PLACE", _("Change in the status of placement only")
     CUSTOD = "CUSTOD", _("Custody arrangement")
     OTHER = "OTHER", _("Other")
+
+
+# --- Plain wording for people ---------------------------------------------------------------
+#
+# The labels above are the DfE's official wording: the returns, the validators and the admin
+# use them, and they stay exactly as the guides print them. Pages, chronologies and documents
+# written for people (families, courts, conferences) show these plain-English labels instead.
+# A code missing here falls back to the official wording (see `plain`).
+
+PLAIN_WORDING: dict[type[models.TextChoices], dict[str, str]] = {
+    ReasonNewEpisode: {
+        "S": _("Started to be looked after"),
+        "L": _("Legal status changed"),
+        "P": _("Moved to a new home with new carers"),
+        "T": _("Moved to a new home with the same carers"),
+        "B": _("Legal status changed and moved to a new home with new carers"),
+        "U": _("Legal status changed and moved to a new home with the same carers"),
+    },
+    ReasonEpisodeCeased: {
+        "E11": _("Adopted (the adoption was not opposed)"),
+        "E12": _("Adopted (the court decided without a parent's consent)"),
+        "E2": _("Died"),
+        "E3": _("Another council took over their care"),
+        "E4A": _("Went home to their parents, as planned"),
+        "E4B": _("Went home to their parents, not as planned"),
+        "E13": _("Went to live with a parent, relative or someone else, without a court order"),
+        "E41": _("A child arrangements order was made"),
+        "E45": _("A special guardianship order was made to foster carers (family or friends)"),
+        "E46": _("A special guardianship order was made to their foster carers"),
+        "E47": _("A special guardianship order was made to family or friends"),
+        "E48": _("A special guardianship order was made to other carers"),
+        "E5": _("Moved to live independently, with support"),
+        "E6": _("Moved to live independently, without formal support"),
+        "E7": _("Moved to residential care from adult social care"),
+        "E9": _("Sentenced to custody"),
+        "E14": _("Remand ended"),
+        "E15": _("An age assessment found they are 18 or over"),
+        "E16": _("Moved abroad"),
+        "E17": _("Turned 18 and stayed with their carers (staying put)"),
+        "E8": _("Stopped being looked after for another reason"),
+        "X1": _("Still looked after: their legal status or home changed that day"),
+    },
+    ReasonPlaceChange: {
+        "CARPL": _("The care plan changed, or was carried out"),
+        "CLOSE": _("The carer stopped caring or the home closed"),
+        "ALLEG": _("An allegation was made (section 47 enquiry)"),
+        "STAND": _("Concern about the standard of care"),
+        "APPRR": _("The carer's approval was removed"),
+        "CREQB": _("The carer asked for the move because of the child's behaviour"),
+        "CREQO": _("The carer asked for the move for another reason"),
+        "CHILD": _("The child asked to move"),
+        "LAREQ": _("The council asked for the move"),
+        "PLACE": _("The home's status changed, not the home"),
+        "CUSTOD": _("Custody arrangement"),
+        "OTHER": _("Another reason"),
+    },
+    CinClosureReason: {
+        "RC1": _("Adopted"),
+        "RC2": _("Died"),
+        "RC3": _("A child arrangements order was made"),
+        "RC4": _("A special guardianship order was made"),
+        "RC5": _("Moved to another council's area"),
+        "RC6": _("Moved to adult social care"),
+        "RC7": _("Support from children's social care ended"),
+        "RC8": _("Closed after the assessment: no further action"),
+        "RC9": _("Closed after the assessment: referred to early help"),
+    },
+}
+
+
+def plain(choices: type[models.TextChoices], code: str) -> str:
+    """The plain-English wording of a DfE code, for people; the official wording if none.
+
+    An empty code gives "". Returns and validators use the code and `choices(code).label`.
+    """
+    if not code:
+        return ""
+    wording = PLAIN_WORDING.get(choices, {}).get(code)
+    if wording is not None:
+        return str(wording)
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return code

@@ -27,6 +27,7 @@ from familyworkbook.cases.models import (
     Section47,
     Visit,
 )
+from familyworkbook.core.codes import CinClosureReason, ReasonEpisodeCeased, ReasonNewEpisode, plain
 from familyworkbook.people.models import Family, Person
 from familyworkbook.workbook.models import Entry, Intervention
 
@@ -72,7 +73,7 @@ def _statutory(children: dict[int, Person]) -> Iterator[Event]:
                 ep.closed_on,
                 _("Episode of need closed"),
                 ep.child_id,
-                ep.get_closure_reason_display(),
+                plain(CinClosureReason, ep.closure_reason),
                 9,
             )
     for a in Assessment.objects.filter(episode__child_id__in=ids, **live).select_related("episode"):
@@ -110,7 +111,7 @@ def _statutory(children: dict[int, Person]) -> Iterator[Event]:
             lac.started_on,
             _("Looked after: %(status)s") % {"status": lac.get_legal_status_display()},
             lac.child_id,
-            lac.get_reason_new_episode_display(),
+            plain(ReasonNewEpisode, lac.reason_new_episode),
             5,
         )
         if lac.ceased_on:
@@ -118,7 +119,7 @@ def _statutory(children: dict[int, Person]) -> Iterator[Event]:
                 lac.ceased_on,
                 _("Looked-after episode ended"),
                 lac.child_id,
-                lac.get_reason_ceased_display(),
+                plain(ReasonEpisodeCeased, lac.reason_ceased),
                 8,
             )
     for plo in PreProceedings.objects.filter(child_id__in=ids, **live):

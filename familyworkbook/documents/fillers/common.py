@@ -25,6 +25,8 @@ from familyworkbook.cases.models import (
     Section47,
     Visit,
 )
+from familyworkbook.core import clock
+from familyworkbook.core.codes import CinClosureReason, ReasonEpisodeCeased, plain
 from familyworkbook.documents.facts import (
     Basis,
     Fact,
@@ -198,7 +200,7 @@ def _age(person: Person, on: dt.date) -> str:
 @filler("common.children")
 def children_table(ctx: FillContext) -> Filled:
     """Every child in the family with date of birth, age and legal status."""
-    on = ctx.end or dt.date.today()  # noqa: DTZ011
+    on = ctx.end or clock.today()
     table = Table(
         columns=["Child", "Date of birth", "Age", "Legal status"],
         caption="Children in the family",
@@ -222,7 +224,7 @@ def family_members(ctx: FillContext) -> Filled:
     """The genogram as a table: each member, how they belong, and their recorded relationships."""
     from familyworkbook.people.models import Relationship
 
-    on = ctx.end or dt.date.today()  # noqa: DTZ011
+    on = ctx.end or clock.today()
     members = memberships(ctx)
     ids = {m.person_id for m in members}
     relations: dict[int, list[str]] = {}
@@ -343,7 +345,7 @@ def statutory_events(
             ep.child_id,
             "cases.CinEpisode",
             ep.pk,
-            ep.get_closure_reason_display() if ep.closed_on else "",
+            plain(CinClosureReason, ep.closure_reason) if ep.closed_on else "",
         )
     for s in Section47.objects.filter(episode__child_id__in=ids, **live).select_related("episode"):
         add(s.started_on, "Section 47 enquiry started", s.episode.child_id, "cases.Section47", s.pk)
@@ -384,11 +386,13 @@ def statutory_events(
         )
         add(
             lac.ceased_on,
-            "Stopped being looked after",
+            "Looked-after episode changed"
+            if lac.reason_ceased == "X1"
+            else "Stopped being looked after",
             lac.child_id,
             "cases.LookedAfterEpisode",
             lac.pk,
-            lac.get_reason_ceased_display() if lac.ceased_on else "",
+            plain(ReasonEpisodeCeased, lac.reason_ceased) if lac.ceased_on else "",
         )
     for plo in PreProceedings.objects.filter(child_id__in=ids, **live):
         add(
