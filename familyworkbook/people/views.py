@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -73,6 +73,24 @@ def _people_with_families(people: Any, user: Any) -> Any:
     )
 
 
+def _people_matching(user: Any, query: str) -> Any:
+    """People the user may see who match by name, birth date or identifier, and, when the
+    query is a family reference, the family's current members the user may see.
+
+    Members are added only for a family the user may open, never through Person.search: a
+    restricted person's family must not show through the restricted-records warning."""
+    visible = Person.objects.visible_to(user)
+    found = visible.search(query)
+    reference = "".join(query.split())
+    if not any(c.isdigit() for c in reference):  # a name: no reference to look up
+        return found
+    families = Family.objects.visible_to(user).filter(reference__iexact=reference)
+    if not families.exists():
+        return found
+    members = FamilyMembership.objects.ongoing().filter(family__in=families)
+    return visible.filter(Q(pk__in=found.values("pk")) | Q(pk__in=members.values("person_id")))
+
+
 def _results_page(results: Any, number: str | None) -> Any:
     """A page of search results. The first page reads one more row than a page holds: when
     that is all there is (most searches: a worker may see few people of any name), the page
@@ -101,9 +119,7 @@ def search(request: HttpRequest) -> HttpResponse:
             actor=request.user, verb=audit.Verb.SEARCHED, data={"query": query}, request=request
         )
         restricted_names = scoping.hook("restricted_matches", request.user, query, default=[])
-        people = _people_with_families(
-            Person.objects.visible_to(request.user).search(query), request.user
-        )
+        people = _people_with_families(_people_matching(request.user, query), request.user)
         people_page = _results_page(people, request.GET.get("page"))
         if people_page.number == 1:
             matching = Family.objects.visible_to(request.user).search(query)
