@@ -32,6 +32,7 @@ from familyworkbook.meetings.models import (
     MeetingType,
     Rag,
 )
+from familyworkbook.meetings.snapshots import held_before_key, take_many
 from familyworkbook.teams.models import Post, Role, Worker
 
 GROUP_SUPERVISION = "group_case_supervision"
@@ -223,9 +224,29 @@ class PracticeRecords:
                     )
                 )
         Attendance.objects.bulk_create(attendances, batch_size=BATCH_SIZE)
+        self._follow_on(meetings)
+        # As the sign-off service does: keep what each record showed. Computed as of each
+        # meeting, so the Workbook ratings made before or after in this batch make no odds.
+        snapshots = take_many(meetings)
         return Counter(
-            group_supervision_meetings=len(meetings), meeting_attendances=len(attendances)
+            group_supervision_meetings=len(meetings),
+            meeting_attendances=len(attendances),
+            meeting_snapshots=snapshots,
         )
+
+    def _follow_on(self, meetings: list[Meeting]) -> None:
+        """Each meeting follows the family's one before it (all are signed off), as
+        `services.plan_meeting` and `sign_off` would have linked them."""
+        by_family: dict[int, list[Meeting]] = defaultdict(list)
+        for m in meetings:
+            by_family[m.family_id].append(m)
+        changed = []
+        for rows in by_family.values():
+            rows.sort(key=held_before_key)
+            for before, m in zip(rows, rows[1:], strict=False):
+                m.previous = before
+                changed.append(m)
+        Meeting.objects.bulk_update(changed, ["previous"], batch_size=BATCH_SIZE)
 
     def _next_rag(self, rag: str) -> str:
         roll = self.rng.random()

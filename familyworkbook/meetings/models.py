@@ -13,6 +13,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from familyworkbook.cases.models import Case
@@ -167,6 +168,34 @@ class Meeting(RecordModel):
     def minutes_overdue(self, now: Any) -> bool:
         due = self.minutes_due_at
         return due is not None and self.status == MeetingStatus.PLANNED and now > due
+
+
+class MeetingSnapshot(models.Model):
+    """What a signed-off record showed, kept from the moment of sign-off (issue 22).
+
+    A record is partly derived from other rows: the previous meeting (its RAG, and where
+    "since the last meeting" starts), goal ratings in the Workbook, actions whose status moves
+    on at the next meeting, attendance and people's names. Read live, a signed-off record
+    kept changing; so sign-off stores what it showed (`meetings.snapshots`), and the page, the
+    printable record and the PDF render from this row. Written once, never updated:
+    corrections are amendments beside the record."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="snapshot")
+    as_of = models.DateField(_("as of"))
+    data = models.JSONField(_("what the record showed"))
+    taken_at = models.DateTimeField(_("taken at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("signed-off record snapshot")
+        verbose_name_plural = _("signed-off record snapshots")
+
+    def __str__(self) -> str:
+        return f"Snapshot of meeting {self.meeting_id} as of {self.as_of:%d/%m/%Y}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise TypeError("A signed-off record's snapshot never changes: add an amendment")
+        super().save(*args, **kwargs)
 
 
 class AttendanceStatus(models.TextChoices):

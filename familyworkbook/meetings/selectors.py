@@ -23,7 +23,6 @@ from familyworkbook.meetings.models import (
     MeetingType,
 )
 from familyworkbook.teams.models import Role, Worker
-from familyworkbook.workbook.models import GoalRating
 
 DUE_SOON_DAYS = 7
 
@@ -91,12 +90,30 @@ def due_supervisions(
 
 @dataclass
 class MeetingPage:
+    """The meeting page: `record` is what the record shows (the snapshot kept at sign-off, or
+    computed now for a draft; `snapshots.record_of`); `attendances` and `actions` are the
+    live rows the record form edits until sign-off."""
+
     meeting: Meeting
     attendances: list[Attendance]
     actions: list[Action]
-    previous_rag: str
-    previous_rag_label: str
-    ratings_since: list[GoalRating]
+    record: dict[str, Any]
+
+    @property
+    def previous(self) -> dict[str, Any] | None:
+        return self.record["previous"]
+
+    @property
+    def previous_rag(self) -> str:
+        return self.previous["rag"] if self.previous else ""
+
+    @property
+    def previous_rag_label(self) -> str:
+        return self.previous["rag_label"] if self.previous else ""
+
+    @property
+    def ratings_since(self) -> list[dict[str, Any]]:
+        return self.record["ratings"]
 
     @property
     def carried(self) -> list[Action]:
@@ -112,7 +129,7 @@ class MeetingPage:
 
     @property
     def apologies_with_contribution(self) -> set[int]:
-        authors = {c.author_id for c in self.meeting.contributions.all()}
+        authors = {c["author_id"] for c in self.record["contributions"]}
         return {a.worker_id for a in self.attendances if not a.attended and a.worker_id in authors}
 
 
@@ -136,22 +153,17 @@ def meeting_queryset(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
 
 
 def meeting_page(meeting: Meeting) -> MeetingPage:
+    from familyworkbook.meetings import snapshots
+
     attendances = list(
         meeting.attendances.select_related("worker__user", "person").order_by("discipline", "pk")
     )
     actions = list(meeting.actions.select_related("owner__user").order_by("due_on", "pk"))
-    prev = meeting.previous
-    since = prev.held_on if prev and prev.held_on else None
-    ratings = GoalRating.objects.filter(goal__family=meeting.family).select_related("goal")
-    if since:
-        ratings = ratings.filter(rated_on__gt=since)
     return MeetingPage(
         meeting=meeting,
         attendances=attendances,
         actions=actions,
-        previous_rag=prev.rag if prev else "",
-        previous_rag_label=prev.get_rag_display() if prev and prev.rag else "",
-        ratings_since=list(ratings.order_by("goal__pk", "rated_on", "pk")),
+        record=snapshots.record_of(meeting),
     )
 
 

@@ -1,18 +1,26 @@
 """Fillers for meeting records (group case supervision and other meetings) in the document
 engine, so a meeting has a printable record and a PDF. The subject is the `meetings.Meeting`;
 every section is filled: the record was written in the meetings app and signed off there.
+
+What the record shows (attendance, contributions, the previous meeting and its RAG, goal
+ratings since the last meeting, decisions, actions) comes from `meetings.snapshots.record_of`:
+the snapshot kept at sign-off, the same one the meeting page and printable record render, so
+the PDF of a signed-off record does not change when the family's record moves on. Who may see
+which person is still decided by the reader, at render time.
 """
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from familyworkbook.documents.facts import Basis, Fact, FillContext, Filled, Source, Table, filler
 from familyworkbook.documents.fillers import parenting as p
 from familyworkbook.documents.fillers.statement import meeting_source
 from familyworkbook.meetings.models import ATTENDED, AttendanceStatus, Meeting
+from familyworkbook.meetings.snapshots import record_of
 from familyworkbook.people.models import Person
-from familyworkbook.workbook.models import ChangeStage, GoalRating
+from familyworkbook.workbook.models import ChangeStage, RatedBy
 
 
 def meeting_of(ctx: FillContext) -> Meeting | None:
@@ -27,6 +35,11 @@ def meeting_of(ctx: FillContext) -> Meeting | None:
         )
         .first()
     )
+
+
+def _record(ctx: FillContext, m: Meeting) -> dict:
+    """What the record shows: the snapshot kept at sign-off (one query), else computed now."""
+    return record_of(m)
 
 
 def _missing() -> Filled:
@@ -53,12 +66,13 @@ def details(ctx: FillContext) -> Filled:
     if m is None:
         return _missing()
     src = meeting_source(m)
+    rec = _record(ctx, m)
     rows = [
         [_("Meeting"), str(m.type.name)],
         [_("Date"), p.day(m.held_on or m.starts_at.date())],
         [_("Time"), m.starts_at.strftime("%H:%M")],
         [_("Length"), _("%(n)s minutes") % {"n": m.duration_minutes}],
-        [_("Chair"), Fact(text=p.worker_name(m.chair), source=src)],
+        [_("Chair"), Fact(text=rec["chair"], source=src)],
     ]
     if m.location:
         rows.append([_("Where"), m.location])
@@ -72,7 +86,7 @@ def details(ctx: FillContext) -> Filled:
             [
                 _("Signed off"),
                 _("%(who)s on %(d)s")
-                % {"who": p.worker_name(m.signed_off_by), "d": p.day(m.signed_off_at.date())},
+                % {"who": rec["signed_off_by"], "d": p.day(m.signed_off_at.date())},
             ]
         )
     out = Filled(tables=[Table(columns=[_("Detail"), _("")], rows=rows, caption=_("The meeting"))])
@@ -87,35 +101,34 @@ def attendance(ctx: FillContext) -> Filled:
     m = meeting_of(ctx)
     if m is None:
         return _missing()
+    rec = _record(ctx, m)
     visible = set(Person.objects.visible_to(ctx.user).values_list("pk", flat=True))
-    authors = {c.author_id for c in m.contributions.filter(archived_at__isnull=True)}
+    authors = {c["author_id"] for c in rec["contributions"]}
     table = Table(
         columns=[_("Name"), _("Discipline"), _("Attendance"), _("Written contribution")],
         caption=_("Attendance and apologies"),
     )
-    rows = m.attendances.filter(archived_at__isnull=True).select_related("worker__user", "person")
     order = {
         s: i
         for i, s in enumerate(
             [*ATTENDED, AttendanceStatus.APOLOGY, AttendanceStatus.ABSENT, AttendanceStatus.INVITED]
         )
     }
-    for a in sorted(rows, key=lambda a: (order.get(a.status, 9), a.discipline, a.pk)):
-        if a.person_id and a.person_id not in visible:
+    rows = rec["attendance"]
+    for a in sorted(rows, key=lambda a: (order.get(a["status"], 9), a["discipline"], a["id"])):
+        if a["person_id"] and a["person_id"] not in visible:
             continue
-        who = a.worker.name if a.worker_id else a.person.full_name
-        discipline = a.get_discipline_display() if a.discipline else _("Family member")
         table.rows.append(
             [
-                who,
-                str(discipline),
+                a["name"],
+                a["discipline_label"] or str(_("Family member")),
                 Fact(
-                    text=str(a.get_status_display()),
+                    text=a["status_label"],
                     source=_part(
-                        m, "meetings.Attendance", a.pk, _("Attendance %(id)s") % {"id": a.pk}
+                        m, "meetings.Attendance", a["id"], _("Attendance %(id)s") % {"id": a["id"]}
                     ),
                 ),
-                _("Yes") if a.worker_id and a.worker_id in authors else "–",
+                _("Yes") if a["worker_id"] and a["worker_id"] in authors else "–",
             ]
         )
     return Filled(tables=[table])
@@ -127,17 +140,17 @@ def contributions(ctx: FillContext) -> Filled:
     if m is None:
         return _missing()
     out = Filled()
-    for c in m.contributions.filter(archived_at__isnull=True).select_related("author__user"):
+    for c in _record(ctx, m)["contributions"]:
         out.facts.append(
             Fact(
-                text=f"{c.author.name} ({c.get_chapter_display()}): {c.text}",
+                text=f"{c['author']} ({c['chapter_label']}): {c['text']}",
                 source=Source(
                     model="meetings.Contribution",
-                    pk=c.pk,
-                    date=c.created_at.date(),
-                    author=c.author.name,
+                    pk=c["id"],
+                    date=c["created_at"].date(),
+                    author=c["author"],
                     basis=Basis.OBSERVED,
-                    label=_("Contribution %(id)s") % {"id": c.pk},
+                    label=_("Contribution %(id)s") % {"id": c["id"]},
                     url=m.get_absolute_url(),
                 ),
             )
@@ -177,36 +190,40 @@ def discussion(ctx: FillContext) -> Filled:
 
 @filler("meeting.ratings")
 def ratings(ctx: FillContext) -> Filled:
-    """Goals and ratings since the last meeting of this kind."""
+    """Goals and ratings since the last meeting of this kind, as the record kept them."""
     m = meeting_of(ctx)
     if m is None or m.family_id is None:
         return _missing() if m is None else Filled()
-    since = m.previous.held_on if m.previous_id and m.previous and m.previous.held_on else None
-    until = m.held_on or m.starts_at.date()
-    qs = (
-        GoalRating.objects.filter(
-            goal__family=m.family,
-            goal__archived_at__isnull=True,
-            goal__person__in=Person.objects.visible_to(ctx.user),
-            rated_on__lte=until,
-        )
-        .select_related("goal__person", "rater_worker__user", "recorded_by")
-        .order_by("goal__pk", "rated_on", "pk")
+    rec = _record(ctx, m)
+    visible = set(
+        Person.objects.visible_to(ctx.user)
+        .filter(pk__in={r["person_id"] for r in rec["ratings"]})
+        .values_list("pk", flat=True)
     )
-    if since:
-        qs = qs.filter(rated_on__gt=since)
+    since = rec["previous"]["held_on"] if rec["previous"] else None
     table = Table(
         columns=[_("Whose goal"), _("Goal"), _("Rated by"), _("Rating"), _("Date")],
         caption=_("Goal ratings since the last meeting") if since else _("Goal ratings"),
     )
-    for r in qs:
+    for r in rec["ratings"]:
+        if r["person_id"] not in visible:
+            continue
+        source = Source(
+            model="workbook.GoalRating",
+            pk=r["id"],
+            date=r["rated_on"],
+            author=r["rater"],
+            basis=Basis.OBSERVED if r["rated_by"] == RatedBy.WORKER else Basis.REPORTED,
+            label=_("Goal rating %(id)s") % {"id": r["id"]},
+            url=reverse("workbook:goal", args=[m.family_id, r["goal_id"]]),
+        )
         table.rows.append(
             [
-                r.goal.person.full_name,
-                r.goal.title,
-                str(r.get_rated_by_display()),
-                Fact(text=f"{r.score}/10", source=p.rating_source(r)),
-                p.day(r.rated_on),
+                r["person"],
+                r["goal"],
+                r["rated_by_label"],
+                Fact(text=f"{r['score']}/10", source=source),
+                p.day(r["rated_on"]),
             ]
         )
     out = Filled(tables=[table] if table.rows else [])
@@ -231,13 +248,21 @@ def rag(ctx: FillContext) -> Filled:
                 source=meeting_source(m),
             )
         )
-    prev = m.previous
-    if prev and prev.rag:
+    prev = _record(ctx, m)["previous"]
+    if prev and prev["rag"]:
         out.facts.append(
             Fact(
                 text=_("At the previous meeting (%(d)s): %(rag)s.")
-                % {"d": p.day(prev.held_on), "rag": prev.get_rag_display()},
-                source=meeting_source(prev),
+                % {"d": p.day(prev["held_on"]), "rag": prev["rag_label"]},
+                source=Source(
+                    model="meetings.Meeting",
+                    pk=prev["id"],
+                    date=prev["held_on"],
+                    author=prev["chair"],
+                    basis=Basis.RECORDED,
+                    label=_("%(type)s record %(id)s") % {"type": prev["type"], "id": prev["id"]},
+                    url=reverse("meetings:meeting", args=[prev["id"]]),
+                ),
             )
         )
     elif prev is None:
@@ -252,9 +277,8 @@ def cycle_of_change(ctx: FillContext) -> Filled:
         return Filled()
     rows = (
         ChangeStage.objects.visible_to(ctx.user)
-        .filter(
-            family=m.family, assessed_on=m.held_on, person__in=Person.objects.visible_to(ctx.user)
-        )
+        .filter(pk__in=_record(ctx, m)["change_stages"])
+        .filter(person__in=Person.objects.visible_to(ctx.user))
         .select_related("person", "recorded_by")
         .order_by("person__pk", "issue", "pk")
     )
@@ -272,10 +296,12 @@ def decisions(ctx: FillContext) -> Filled:
     out = Filled(
         facts=[
             Fact(
-                text=d.text,
-                source=_part(m, "meetings.Decision", d.pk, _("Decision %(id)s") % {"id": d.pk}),
+                text=d["text"],
+                source=_part(
+                    m, "meetings.Decision", d["id"], _("Decision %(id)s") % {"id": d["id"]}
+                ),
             )
-            for d in m.decisions.filter(archived_at__isnull=True)
+            for d in _record(ctx, m)["decisions"]
         ]
     )
     if not out.facts:
@@ -292,20 +318,20 @@ def actions(ctx: FillContext) -> Filled:
         columns=[_("Action"), _("Owner"), _("Due"), _("Status"), _("Carried forward")],
         caption=_("Actions"),
     )
-    for a in m.actions.filter(archived_at__isnull=True).select_related(
-        "owner__user", "carried_from__meeting"
-    ):
+    for a in _record(ctx, m)["actions"]:
         table.rows.append(
             [
                 Fact(
-                    text=a.text,
-                    source=_part(m, "meetings.Action", a.pk, _("Action %(id)s") % {"id": a.pk}),
+                    text=a["text"],
+                    source=_part(
+                        m, "meetings.Action", a["id"], _("Action %(id)s") % {"id": a["id"]}
+                    ),
                 ),
-                a.owner.name,
-                p.day(a.due_on),
-                str(a.get_status_display()) + (f": {a.outcome}" if a.outcome else ""),
-                _("From %(d)s") % {"d": p.day(a.carried_from.meeting.held_on)}
-                if a.carried_from_id
+                a["owner"],
+                p.day(a["due_on"]),
+                a["status_label"] + (f": {a['outcome']}" if a["outcome"] else ""),
+                _("From %(d)s") % {"d": p.day(a["carried_from_held_on"])}
+                if a["carried_from_id"]
                 else "–",
             ]
         )
@@ -317,6 +343,7 @@ def actions(ctx: FillContext) -> Filled:
 
 @filler("meeting.amendments")
 def amendments(ctx: FillContext) -> Filled:
+    """Amendments after sign-off: beside the kept record, dated and attributed, never in it."""
     m = meeting_of(ctx)
     if m is None:
         return _missing()

@@ -20,7 +20,7 @@ from familyworkbook import audit
 from familyworkbook.cases.models import Allocation, Case
 from familyworkbook.core import clock
 from familyworkbook.core.workingdays import is_working_day
-from familyworkbook.meetings import timescales
+from familyworkbook.meetings import snapshots, timescales
 from familyworkbook.meetings.models import (
     Action,
     ActionStatus,
@@ -49,13 +49,27 @@ def _require_open(meeting: Meeting) -> None:
 
 
 def previous_meeting(
-    family: Family, mtype: MeetingType, before: Meeting | None = None
+    family: Family,
+    mtype: MeetingType,
+    before: Meeting | None = None,
+    *,
+    on: dt.date | None = None,
 ) -> Meeting | None:
-    """The latest meeting of this kind about this family, before `before` if given."""
-    qs = Meeting.objects.filter(family=family, type=mtype, archived_at__isnull=True)
+    """The meeting a new one follows: the family's latest signed-off meeting of this kind
+    (held before `before`, or on or before the day `on`, if given; see
+    `snapshots.previous_signed_off`).
+
+    Only a signed-off record counts: a draft can still change, and its actions are not
+    settled until it is signed off. (This used to take the latest meeting of any status by
+    start time, so a meeting planned ahead became "the previous meeting" of the one before.)"""
     if before is not None:
-        qs = qs.exclude(pk=before.pk).filter(starts_at__lt=before.starts_at)
-    return qs.order_by("-starts_at", "-pk").first()
+        return snapshots.previous_signed_off(before)
+    qs = Meeting.objects.filter(
+        family=family, type=mtype, status=MeetingStatus.SIGNED_OFF, archived_at__isnull=True
+    )
+    if on is not None:
+        qs = qs.filter(held_on__lte=on)
+    return qs.order_by("-held_on", "-starts_at", "-pk").first()
 
 
 @transaction.atomic
@@ -96,7 +110,7 @@ def plan_meeting(
         )
     if due is None or day <= due.latest:
         late_reason = ""
-    previous = previous_meeting(family, mtype)
+    previous = previous_meeting(family, mtype, on=day)
     meeting = Meeting(
         type=mtype,
         family=family,
@@ -342,6 +356,12 @@ def record_meeting(
 
 @transaction.atomic
 def sign_off(*, meeting: Meeting, by: User) -> Meeting:
+    """Sign off the record and keep what it shows (`snapshots`): from now on the record,
+    its print and its PDF show exactly that, whatever is added to the family later.
+
+    The meeting it follows is settled here: the family's latest signed-off meeting of the
+    same kind held before it. If that is not the one found when it was planned (an earlier
+    meeting was signed off since), its open actions are carried forward now."""
     worker = worker_of(by)
     if worker is None or worker.pk != meeting.chair_id:
         raise ValidationError(_("Only the chair can sign off the record"))
@@ -350,9 +370,23 @@ def sign_off(*, meeting: Meeting, by: User) -> Meeting:
     meeting.status = MeetingStatus.SIGNED_OFF
     meeting.signed_off_at = timezone.now()
     meeting.signed_off_by = worker
+    previous = snapshots.previous_signed_off(meeting)
+    carried = 0
+    if meeting.family_id and (previous.pk if previous else None) != meeting.previous_id:
+        meeting.previous = previous
+        carried = carry_forward(meeting, by=by)
     meeting.save_checked(by=by, expected_version=meeting.version)
+    snapshot = snapshots.take(meeting)
     audit.record(
-        actor=by, verb=audit.Verb.APPROVED, target=meeting, label="Meeting record signed off"
+        actor=by,
+        verb=audit.Verb.APPROVED,
+        target=meeting,
+        label="Meeting record signed off",
+        data={
+            "previous": meeting.previous_id,
+            "snapshot": snapshot.pk,
+            "carried_forward_at_sign_off": carried,
+        },
     )
     return meeting
 

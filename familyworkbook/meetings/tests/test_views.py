@@ -153,6 +153,7 @@ def test_record_with_two_actions_and_previous_rag_shown(client, signed_in, mo, s
         rag=Rag.RED,
         childs_voice="x",
     )
+    services.sign_off(meeting=first, by=mo.user)  # only a signed-off meeting is followed
     m = plan()
     signed_in(client, mo)
     url = reverse("meetings:record", args=[m.pk])
@@ -307,6 +308,7 @@ def test_ratings_since_last_meeting_come_from_the_workbook(
         rag=Rag.AMBER,
         childs_voice="x",
     )
+    services.sign_off(meeting=first, by=mo.user)  # only a signed-off meeting is followed
     goal = Goal.objects.create(
         family=smith_family,
         person=smith_family.members.first(),
