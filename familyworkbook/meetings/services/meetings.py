@@ -372,7 +372,9 @@ def sign_off(*, meeting: Meeting, by: User) -> Meeting:
     meeting.signed_off_by = worker
     previous = snapshots.previous_signed_off(meeting)
     carried = 0
-    if meeting.family_id and (previous.pk if previous else None) != meeting.previous_id:
+    # A link set on purpose (an FGC review names the conference it reviews) is kept when no
+    # signed-off meeting is found; the record itself says what the snapshot found.
+    if previous is not None and previous.pk != meeting.previous_id:
         meeting.previous = previous
         carried = carry_forward(meeting, by=by)
     meeting.save_checked(by=by, expected_version=meeting.version)
