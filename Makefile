@@ -189,6 +189,23 @@ bench: setup
 		FWB_ALLOW_INSECURE_KEY=true $(PY) bench/pages.py --families $(BENCH_FAMILIES) --database $$db; \
 	done
 
+# A council's working day on the production server (issue 15; bench/README.md), outside
+# `make test`: a scratch PostgreSQL database LOAD_DATABASE (dropped and made again, dropped at
+# the end) with a county of LOAD_FAMILIES, two gunicorn processes, LOAD_USERS practitioners for
+# DURATION, then SPIKE_USERS for SPIKE_DURATION; one table, and bench/results/load.json.
+LOAD_FAMILIES ?= 20000
+LOAD_DATABASE ?= fwb_bench_load
+LOAD_USERS ?= 50
+DURATION ?= 10m
+SPIKE_USERS ?= 200
+SPIKE_DURATION ?= 1m
+.PHONY: bench-load
+bench-load: setup
+	@$(PY) -c 'import locust' 2>/dev/null || $(PY) -m pip install -qq --disable-pip-version-check -e '.[dev,bench]'
+	@BENCH_POSTGRES_URL="$$($(PY) -c 'import sys; u = sys.argv[1]; print(u.rsplit("/", 1)[0])' "$(POSTGRES_URL)")" \
+		$(PY) bench/load.py --families $(LOAD_FAMILIES) --seed $(SEED) --database $(LOAD_DATABASE) \
+		--users $(LOAD_USERS) --duration $(DURATION) --spike-users $(SPIKE_USERS) --spike-duration $(SPIKE_DURATION)
+
 # The deep form fuzz (issue 25), outside `make test`: every role, FUZZ_EXAMPLES generated
 # answers per form and page, a new seed each run (printed; FUZZ_SEED=N repeats one), on SQLite
 # then PostgreSQL with the same seed. `make test` runs the same test with seed 25, 2 examples.

@@ -140,6 +140,8 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "familyworkbook.history",
+    # Serving: creates the shared cache's table after every `migrate` (config/apps.py).
+    "config.apps.ServingConfig",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +168,9 @@ MIDDLEWARE = [
     # Last, as django-axes requires: it turns a lockout into our sign-in page.
     "axes.middleware.AxesMiddleware",
 ]
+# Benchmarks only (`make bench-load`): a Server-Timing header with the request's own SQL time.
+if env_bool("FWB_SERVER_TIMING", default=False):
+    MIDDLEWARE.insert(0, "config.server_timing.ServerTimingMiddleware")
 
 # django-axes checks every sign-in first, then Django's own backend.
 AUTHENTICATION_BACKENDS = [
@@ -200,7 +205,14 @@ if not DATABASE_URL.startswith(("sqlite://", "postgres://", "postgresql://")):
     raise ImproperlyConfigured(
         f"DATABASE_URL must start with sqlite:// or postgres://, not {DATABASE_URL.split(':')[0]!r}"
     )
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+# Persistent connections (one per gunicorn thread), checked before each request reuses them.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("FWB_DB_CONN_MAX_AGE", default=600),
+        conn_health_checks=True,
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # WAL lets the browser tests' live server and the test process read while one writes.
@@ -236,13 +248,39 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env_str("FWB_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 # WhiteNoise warns at every start if the collectstatic target is missing; it is ours to make.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # GOV.UK Frontend is installed from the npm registry by `make setup` and served by us, never a CDN.
 STATICFILES_DIRS = [BASE_DIR / "familyworkbook" / "static", BASE_DIR / "var" / "frontend"]
-WHITENOISE_USE_FINDERS = True
+# In production (FWB_STATIC_COLLECTED=true, after `manage.py collectstatic`) WhiteNoise serves
+# only the collected copies: names carrying a content hash, cached for a year, with gzip and
+# Brotli files made once at collectstatic. Otherwise (`make run`, the tests) it serves the
+# source folders as they are, so nothing needs collecting first.
+STATIC_COLLECTED = env_bool("FWB_STATIC_COLLECTED", default=False)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "config.storage.StaticFilesStorage"
+            if STATIC_COLLECTED
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Sessions live in the database and the cache is a table in it too, so any number of app
+# processes share them (docs/decisions/serving-gunicorn-two-processes.md); nothing that a second
+# process would need stays in one process's memory.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "fwb_cache",
+    }
+}
 
 # Sessions: signed out after 30 minutes idle (the cookie's age, renewed by every request)
 # and after 10 hours whatever happens (FWB_SESSION_SECONDS, enforced by

@@ -1,14 +1,29 @@
 """Load test: practitioners signing in (password and TOTP) and working their caseloads.
 
-Prepare the users first (bench/locust/prepare.py), start the server, then for example:
+`make bench-load` runs it through bench/load.py (two gunicorn processes, a steady phase and a
+spike). By hand: prepare the users (bench/locust/prepare.py), start the server, then e.g.
 
     .venv/bin/locust -f bench/locust/locustfile.py --host http://127.0.0.1:8000 \
         --headless --users 50 --spawn-rate 5 --run-time 4m --csv var/bench/locust
 
 Each simulated practitioner signs in once (password, then the 6-digit code computed from the
 secret the demo derives from the username), then repeats, with 2-6 s of think time: their
-caseload, a family page from it, that family's Workbook, a search by the family's name, and
-their team's insights dashboard. Only pages are fetched (no static files).
+caseload, a family page from it, that family's Workbook, a Workbook entry written (the add-entry
+form fetched and a home visit posted, as a practitioner records one), a search by the family's
+name, their team's insights dashboard, a meeting of one of their families and a draft document
+(a court chronology, which prepare.py created). Only pages are fetched (no static files).
+
+Environment (set by bench/load.py; all optional; not LOCUST_*, which locust reads as its flags):
+
+- LOAD_USERS_FILE: the prepared users (default var/bench/locust_users.json).
+- LOAD_HOSTS: comma-separated base addresses; each user takes the next one in turn, so the
+  users are spread evenly over the app processes.
+- LOAD_STEADY_USERS, LOAD_STEADY_SECONDS, LOAD_SPIKE_USERS, LOAD_SPIKE_SECONDS: the shape
+  below (the steady users sign in, work for the steady seconds, then as many more sign in as
+  make the spike, and all work for the spike seconds) instead of --users/--run-time.
+- LOAD_SAMPLES: a JSON file to write every request to at the end (name, phase, milliseconds, the
+  Server-Timing `db`/`cpu`/`app` figures when the server sends them, failure), with the CPU time
+  of the processes in LOAD_SERVER_PIDS (and their children) at each phase's start and end.
 """
 
 from __future__ import annotations
@@ -24,18 +39,30 @@ import struct
 import time
 from pathlib import Path
 
-from locust import HttpUser, between, task
+import gevent
+from locust import HttpUser, LoadTestShape, between, events, task
 
 USERS_FILE = Path(
     os.environ.get(
-        "LOCUST_USERS",
+        "LOAD_USERS_FILE",
         Path(__file__).resolve().parents[2] / "var" / "bench" / "locust_users.json",
     )
 )
-_USERS = json.loads(USERS_FILE.read_text())
+_PREPARED = json.loads(USERS_FILE.read_text())
+# prepare.py writes {"today": ..., "users": [...]}; an older file is the bare list.
+_USERS = _PREPARED["users"] if isinstance(_PREPARED, dict) else _PREPARED
+RECORD_TODAY = (_PREPARED.get("today") if isinstance(_PREPARED, dict) else None) or time.strftime(
+    "%Y-%m-%d"
+)
 _NEXT = itertools.cycle(_USERS)
+_HOSTS = [h.strip().rstrip("/") for h in os.environ.get("LOAD_HOSTS", "").split(",") if h.strip()]
+_NEXT_HOST = itertools.cycle(_HOSTS) if _HOSTS else None
 FAMILY = re.compile(r'href="/record/family/(\d+)/">([^<]+)</a>')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+INPUT = re.compile(r"<input\b[^>]*>")
+ATTR = re.compile(r'(\w+)="([^"]*)"')
+SAVED = re.compile(r"/workbook/family/\d+/entries/\d+/$")
+TIMING = re.compile(r"(\w+);dur=([\d.]+)")
 PASSWORD = "family-workbook-demo"  # noqa: S105 - the documented demo password, bench databases only
 
 
@@ -49,12 +76,31 @@ def demo_totp(username: str, at: float | None = None) -> str:
     return f"{code:06d}"
 
 
+# A code is accepted once per account (django-otp remembers the last step used). When there
+# are more simulated users than prepared accounts, two users of one account wait for the next
+# 30-second step rather than fail: the time each waited is not a request, so it is not counted.
+_LAST_STEP: dict[str, int] = {}
+
+
+def _code_for(username: str) -> str:
+    while True:
+        step = int(time.time() // 30)
+        if _LAST_STEP.get(username, -1) < step:
+            _LAST_STEP[username] = step
+            return demo_totp(username)
+        gevent.sleep((step + 1) * 30 - time.time() + 0.2)
+
+
 class Practitioner(HttpUser):
     wait_time = between(2, 6)
+    host = _HOSTS[0] if _HOSTS else None
 
     def on_start(self) -> None:
+        if _NEXT_HOST is not None:
+            self.client.base_url = next(_NEXT_HOST)
         me = next(_NEXT)
         self.username, self.team = me["username"], me["team"]
+        self.prepared = me.get("families", [])
         self.families: list[tuple[str, str]] = []
         page = self.client.get("/sign-in/", name="sign in (form)")
         self.client.post(
@@ -68,18 +114,17 @@ class Practitioner(HttpUser):
             allow_redirects=False,
         )
         code_page = self.client.get("/sign-in/code/", name="sign in (code form)")
+        token = _code_for(self.username)
         with self.client.post(
             "/sign-in/code/",
-            {
-                "token": demo_totp(self.username),
-                "csrfmiddlewaretoken": CSRF.search(code_page.text).group(1),
-            },
+            {"token": token, "csrfmiddlewaretoken": CSRF.search(code_page.text).group(1)},
             name="sign in (code)",
             allow_redirects=False,
             catch_response=True,
         ) as response:
             if response.status_code != 302:
                 response.failure(f"second factor refused for {self.username}")
+        _SIGNED_IN["n"] += 1
 
     def _family(self) -> tuple[str, str] | None:
         if not self.families:
@@ -106,6 +151,48 @@ class Practitioner(HttpUser):
             self.client.get(f"/workbook/family/{family[0]}/", name="workbook")
 
     @task(1)
+    def write_entry(self) -> None:
+        family = self._family()
+        if not family:
+            return
+        url = f"/workbook/family/{family[0]}/entries/new/"
+        page = self.client.get(url, name="workbook entry (form)")
+        if page.status_code != 200:
+            return
+        present, alone = [], []
+        for tag in INPUT.findall(page.text):
+            attrs = dict(ATTR.findall(tag))
+            if attrs.get("name") == "present":
+                present.append(attrs["value"])
+            elif attrs.get("name") == "seen_alone":
+                alone.append(attrs["value"])
+        year, month, day = RECORD_TODAY.split("-")
+        with self.client.post(
+            url,
+            {
+                "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
+                "present": present,
+                "seen_alone": alone[:1],
+                "happened_on_day": str(int(day)),
+                "happened_on_month": str(int(month)),
+                "happened_on_year": year,
+                "kind": "home_visit",
+                "what_happened": "Load test: a home visit. The children showed me their rooms.",
+                "meaning_for_child": "The children were safe and well during the visit.",
+                "what_happens_next": "Next visit in ten working days.",
+            },
+            name="workbook entry (save)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302 or not SAVED.search(
+                response.headers.get("Location", "")
+            ):
+                errors = re.findall(r'govuk-error-message">(?:\s*<span[^>]*>[^<]*</span>)?([^<]+)',
+                                    response.text)  # fmt: skip
+                response.failure(f"entry not saved: {response.status_code} {errors[:2]}")
+
+    @task(1)
     def search(self) -> None:
         family = self._family()
         if family:
@@ -116,3 +203,137 @@ class Practitioner(HttpUser):
     def dashboard(self) -> None:
         params = {"scope": f"team:{self.team}"} if self.team else {}
         self.client.get("/insights/", params=params, name="team dashboard")
+
+    @task(1)
+    def meeting(self) -> None:
+        meetings = [f["meeting"] for f in self.prepared if f.get("meeting")]
+        if meetings:
+            self.client.get(f"/meetings/{random.choice(meetings)}/", name="meeting")
+
+    @task(1)
+    def document(self) -> None:
+        documents = [f for f in self.prepared if f.get("document")]
+        if documents:
+            f = random.choice(documents)
+            self.client.get(f"/documents/family/{f['id']}/{f['document']}/", name="document")
+
+
+# --- the shape and the samples (bench/load.py) ------------------------------------------------
+
+_SIGNED_IN = {"n": 0}
+_PHASE = {"name": "sign-in", "since": time.time()}
+_SAMPLES: list[list] = []
+# Per phase: its start and end (epoch seconds) and the servers' CPU seconds at each.
+_WINDOWS: dict[str, dict[str, float]] = {}
+_SERVER_PIDS = [int(p) for p in os.environ.get("LOAD_SERVER_PIDS", "").split(",") if p.strip()]
+
+
+def server_cpu_seconds() -> float:
+    """CPU time (user + system) of the server processes, their live children and reaped ones."""
+    import psutil
+
+    total = 0.0
+    for pid in _SERVER_PIDS:
+        try:
+            master = psutil.Process(pid)
+            t = master.cpu_times()
+            # children_* covers workers that exited (max_requests recycling) and were reaped.
+            total += t.user + t.system + t.children_user + t.children_system
+            for child in master.children(recursive=True):
+                try:
+                    c = child.cpu_times()
+                except psutil.NoSuchProcess:  # a worker that has just exited
+                    continue
+                total += c.user + c.system
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+def _enter(phase: str | None) -> None:
+    """End the current phase (noting the time and the servers' CPU) and start `phase`."""
+    now, cpu = time.time(), server_cpu_seconds() if _SERVER_PIDS else None
+    current = _WINDOWS.setdefault(_PHASE["name"], {"start": _PHASE["since"]})
+    current.update(end=now, cpu_end=cpu)
+    if phase is not None:
+        _WINDOWS[phase] = {"start": now, "cpu_start": cpu}
+        _PHASE.update(name=phase, since=now)
+
+
+@events.test_start.add_listener
+def _started(**_kw) -> None:
+    _PHASE.update(name="sign-in", since=time.time())
+    _WINDOWS["sign-in"] = {
+        "start": _PHASE["since"],
+        "cpu_start": server_cpu_seconds() if _SERVER_PIDS else None,
+    }
+
+
+@events.request.add_listener
+def _sample(request_type, name, response_time, response_length, response=None, exception=None,
+            **_kw) -> None:  # fmt: skip
+    timing = {}
+    if response is not None:
+        timing = {k: float(v) for k, v in TIMING.findall(response.headers.get("Server-Timing", ""))}
+    _SAMPLES.append([
+        name, round(response_time, 1), timing.get("db"), timing.get("cpu"), timing.get("app"),
+        None if exception is None else str(exception)[:200],
+        getattr(response, "status_code", None), round(time.time(), 3),
+    ])  # fmt: skip
+
+
+@events.test_stop.add_listener
+def _write_samples(**_kw) -> None:
+    if "end" not in _WINDOWS.get(_PHASE["name"], {}):
+        _enter(None)
+    out = os.environ.get("LOAD_SAMPLES")
+    if out:
+        fields = ["name", "ms", "db_ms", "cpu_ms", "app_ms", "error", "status", "at"]
+        Path(out).write_text(
+            json.dumps({"fields": fields, "samples": _SAMPLES, "phases": _WINDOWS})
+        )
+
+
+if os.environ.get("LOAD_STEADY_SECONDS"):
+
+    class SteadyThenSpike(LoadTestShape):
+        """Four phases, each measured apart (bench/load.py prints one block of rows each).
+
+        "sign-in": LOAD_STEADY_USERS arrive at LOAD_STEADY_RATE a second and sign in (the
+        password hash is slow on purpose, so this is its own phase); "steady": they work for
+        LOAD_STEADY_SECONDS; "spike sign-in": more arrive at LOAD_SPIKE_RATE a second, as a
+        team at nine does, until LOAD_SPIKE_USERS have signed in, while the others carry on;
+        "spike": all of them work for LOAD_SPIKE_SECONDS. A sign-in phase ends when every user
+        has signed in, or after 5 minutes.
+        """
+
+        steady_users = int(os.environ.get("LOAD_STEADY_USERS", "50"))
+        steady_rate = float(os.environ.get("LOAD_STEADY_RATE", "5"))
+        steady_seconds = float(os.environ["LOAD_STEADY_SECONDS"])
+        spike_users = int(os.environ.get("LOAD_SPIKE_USERS", "200"))
+        spike_rate = float(os.environ.get("LOAD_SPIKE_RATE", "20"))
+        spike_seconds = float(os.environ.get("LOAD_SPIKE_SECONDS", "60"))
+        sign_in_limit = 300.0
+
+        def tick(self) -> tuple[int, float] | None:
+            phase, elapsed = _PHASE["name"], time.time() - _PHASE["since"]
+            if phase == "sign-in":
+                if _SIGNED_IN["n"] >= self.steady_users or elapsed > self.sign_in_limit:
+                    _enter("steady")
+                return self.steady_users, self.steady_rate
+            if phase == "steady":
+                if elapsed < self.steady_seconds:
+                    return self.steady_users, self.steady_rate
+                if self.spike_seconds <= 0 or self.spike_users <= self.steady_users:
+                    _enter(None)
+                    return None
+                _enter("spike sign-in")
+                return self.spike_users, self.spike_rate
+            if phase == "spike sign-in":
+                if _SIGNED_IN["n"] >= self.spike_users or elapsed > self.sign_in_limit:
+                    _enter("spike")
+                return self.spike_users, self.spike_rate
+            if elapsed < self.spike_seconds:
+                return self.spike_users, self.spike_rate
+            _enter(None)
+            return None
