@@ -295,6 +295,11 @@ def summarise(data: dict) -> dict:
                 if cpu_s is None or not pages_ended
                 else round(max(cpu_s - sign_in_cpu, 0) * 1000 / pages_ended, 1)
             ),
+            "load_generator_cpu_seconds": (
+                round(window["client_cpu_end"] - window["client_cpu_start"], 1)
+                if "client_cpu_end" in window and "client_cpu_start" in window
+                else None
+            ),
             "pages": by_name,
             "first_errors": sorted({f"{r['name']}: {r['error']}" for r in mine if r["error"]})[:10],
         }
@@ -340,7 +345,7 @@ def table(phases: dict) -> str:
             f"({p['error_rate'] * 100:.2f} %); servers' CPU {fmt(p['server_cpu_seconds'], 1)} s = "
             f"{fmt(p['server_cpu_ms_per_request'], 1)} ms a request ended "
             f"({fmt(p['server_cpu_ms_per_page_without_sign_in'], 1)} ms a page, sign-in's "
-            "threads taken out)"
+            f"threads taken out); locust itself {fmt(p['load_generator_cpu_seconds'], 1)} s CPU"
         )
         for e in p["first_errors"]:
             lines.append(f"  error: {e}")

@@ -250,13 +250,20 @@ def server_cpu_seconds() -> float:
     return total
 
 
+def client_cpu_seconds() -> float:
+    """This locust process's own CPU time: the load generator shares the machine."""
+    t = os.times()
+    return t.user + t.system
+
+
 def _enter(phase: str | None) -> None:
     """End the current phase (noting the time and the servers' CPU) and start `phase`."""
     now, cpu = time.time(), server_cpu_seconds() if _SERVER_PIDS else None
+    client = client_cpu_seconds()
     current = _WINDOWS.setdefault(_PHASE["name"], {"start": _PHASE["since"]})
-    current.update(end=now, cpu_end=cpu)
+    current.update(end=now, cpu_end=cpu, client_cpu_end=client)
     if phase is not None:
-        _WINDOWS[phase] = {"start": now, "cpu_start": cpu}
+        _WINDOWS[phase] = {"start": now, "cpu_start": cpu, "client_cpu_start": client}
         _PHASE.update(name=phase, since=now)
 
 
@@ -266,6 +273,7 @@ def _started(**_kw) -> None:
     _WINDOWS["sign-in"] = {
         "start": _PHASE["since"],
         "cpu_start": server_cpu_seconds() if _SERVER_PIDS else None,
+        "client_cpu_start": client_cpu_seconds(),
     }
 
 
