@@ -7,8 +7,8 @@ Usage (from the repository root, after `make setup`):
     .venv/bin/python bench/seed_demo.py --families 2000 --digest   # also fingerprint the data
 
 Each run starts from an empty database: SQLite in a fresh file under var/bench/, PostgreSQL
-in a database this script drops and creates (fwb_bench_seed, on BENCH_POSTGRES_URL, default
-postgres://postgres@127.0.0.1:5432). It runs `manage.py migrate`, then times
+in a database this script drops and creates (BENCH_POSTGRES_DB, default fwb_bench_seed, on
+BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432). It runs `manage.py migrate`, then times
 `manage.py seed_demo --families N --seed S --quiet` in its own process (wall clock, Django
 start-up included). With --digest it then prints the data's fingerprint, which is the same
 on both databases for the same seed. Results are printed as a table and written to
@@ -47,7 +47,7 @@ def _fresh_postgres() -> str:
     import psycopg
 
     base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-    name = "fwb_bench_seed"
+    name = os.environ.get("BENCH_POSTGRES_DB", "fwb_bench_seed")
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -81,6 +81,7 @@ def run(database: str, families: int, seed: int, *, digest: bool) -> dict[str, o
     url = _fresh_sqlite(families) if database == "sqlite" else _fresh_postgres()
     migrate_s, _ = _manage(url, "migrate", "--verbosity", "0")
     print(f"{database}: seeding {families:,} families …", flush=True)
+    load_before = os.getloadavg()[0]
     seed_s, _ = _manage(
         url, "seed_demo", "--families", str(families), "--seed", str(seed), "--quiet"
     )
@@ -91,6 +92,8 @@ def run(database: str, families: int, seed: int, *, digest: bool) -> dict[str, o
         "seed_seconds": round(seed_s, 1),
         "families_per_second": round(families / seed_s),
         "migrate_seconds": round(migrate_s, 1),
+        # The machine is shared: the 1-minute load average before and after the seed.
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
     if digest:
         _s, out = _manage(url, "shell", "--no-startup", "-c", DIGEST)

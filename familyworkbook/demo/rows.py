@@ -26,6 +26,7 @@ from familyworkbook.cases.models import (
     Section47,
     Visit,
 )
+from familyworkbook.history import bulk as history_bulk
 from familyworkbook.people.models import (
     Address,
     Family,
@@ -125,6 +126,9 @@ class Rows:
         # CASE per row, which is the slowest step of the whole seed at 20,000 families.
         if forward:
             ids = [row.pk for row in forward]
+            # In a bulk history load: the insert events hold the rows as inserted (no inverse
+            # yet), then each forward row gets its update event, as the triggers would write.
+            history_bulk.flush()
             Relationship.objects.filter(
                 pk__gte=min(ids), pk__lte=max(ids), inverse__isnull=True
             ).update(
@@ -132,4 +136,5 @@ class Rows:
                     Relationship.objects.filter(inverse=OuterRef("pk")).values("pk")[:1]
                 )
             )
+            history_bulk.updated(Relationship, ids)
         return len(forward) + len(backward)

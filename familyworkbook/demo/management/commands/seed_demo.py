@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from familyworkbook.demo import summary
 from familyworkbook.demo.digest import data_digest
+from familyworkbook.demo.progress import Bar
 from familyworkbook.demo.seeding import DEFAULT_ANCHOR, database_is_empty, seed_county
 
 
@@ -71,15 +72,21 @@ class Command(BaseCommand):
                 "county into an empty database; use --if-empty to skip quietly when one exists."
             )
 
+        # self.stdout wraps the real stream; the bar redraws in place only on a terminal.
+        bar = Bar(self.stdout._out)
+
         def progress(stage: str, done: int, total: int, seconds: float) -> None:
             if quiet:
                 return
             if stage == "county":
                 self.stdout.write(f"county: {done:,} workers … {seconds:.1f} s")
+            elif stage == "analyse":
+                if done < total:
+                    self.stdout.write("analysing the database (planner statistics) …")
+                else:
+                    self.stdout.write(f"analysed … {seconds:.1f} s")
             else:
-                self.stdout.write(
-                    f"families {done:,}/{total:,} ({100 * done // total}%) … {seconds:.1f} s"
-                )
+                bar.update(done, total, seconds)
             self.stdout.flush()
 
         if not quiet:
