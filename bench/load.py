@@ -17,7 +17,8 @@
    (--users practitioners arrive at 5 a second and sign in), "steady" (they work for
    --duration), "spike sign-in" (more arrive at 20 a second until --spike-users have signed
    in, while the first carry on) and "spike" (all of them work for --spike-duration). Each
-   user takes the two servers in turn, so the load is split evenly.
+   user sends each request to the other server than its last, so the load is split evenly and
+   a session made by one process is used by the other.
 5. The servers are stopped, and ONE table is printed: per phase and page, requests, requests a
    second, p50/p95/p99 (ms), errors, the page's own SQL (median ms, from Server-Timing), page
    time over SQL time, the serving thread's CPU (median ms), and per phase the servers' CPU per

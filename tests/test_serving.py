@@ -125,6 +125,17 @@ def test_the_static_storage_collects_govuk_frontend_without_its_source_maps(tmp_
     assert (tmp_path / "static" / f"{css}.gz").is_file()
 
 
+def test_sign_in_limits_are_kept_in_the_database():
+    """Lockouts (django-axes) and the second factor's replay and throttle state (django-otp,
+    on the device row) must hold for every app process, not one process's memory."""
+    from axes.conf import settings as axes_settings
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    assert axes_settings.AXES_HANDLER == "axes.handlers.database.AxesDatabaseHandler"
+    fields = {f.name for f in TOTPDevice._meta.get_fields()}
+    assert {"last_t", "throttling_failure_count", "throttling_failure_timestamp"} <= fields
+
+
 def test_the_cache_is_a_table_every_process_reads(db):
     cache.set("serving-probe", "seen by every process", 60)
     with connection.cursor() as cursor:

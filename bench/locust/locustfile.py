@@ -16,8 +16,9 @@ name, their team's insights dashboard, a meeting of one of their families and a 
 Environment (set by bench/load.py; all optional; not LOCUST_*, which locust reads as its flags):
 
 - LOAD_USERS_FILE: the prepared users (default var/bench/locust_users.json).
-- LOAD_HOSTS: comma-separated base addresses; each user takes the next one in turn, so the
-  users are spread evenly over the app processes.
+- LOAD_HOSTS: comma-separated base addresses of the app processes; each user sends each
+  request to the next one in turn (sign-in form from one, password to the other, ...), so
+  the load is split evenly and every session crosses processes.
 - LOAD_STEADY_USERS, LOAD_STEADY_SECONDS, LOAD_SPIKE_USERS, LOAD_SPIKE_SECONDS: the shape
   below (the steady users sign in, work for the steady seconds, then as many more sign in as
   make the spike, and all work for the spike seconds) instead of --users/--run-time.
@@ -56,7 +57,7 @@ RECORD_TODAY = (_PREPARED.get("today") if isinstance(_PREPARED, dict) else None)
 )
 _NEXT = itertools.cycle(_USERS)
 _HOSTS = [h.strip().rstrip("/") for h in os.environ.get("LOAD_HOSTS", "").split(",") if h.strip()]
-_NEXT_HOST = itertools.cycle(_HOSTS) if _HOSTS else None
+_NEXT_HOST = itertools.cycle(range(len(_HOSTS))) if _HOSTS else None
 FAMILY = re.compile(r'href="/record/family/(\d+)/">([^<]+)</a>')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 INPUT = re.compile(r"<input\b[^>]*>")
@@ -95,16 +96,25 @@ class Practitioner(HttpUser):
     wait_time = between(2, 6)
     host = _HOSTS[0] if _HOSTS else None
 
+    def at(self, path: str) -> str:
+        """The path on the next server in turn: every request of a user goes to the other one
+        than the last, so a session, a CSRF token or a one-time code made by one app process
+        must be honoured by the other (they share nothing but PostgreSQL)."""
+        return f"{next(self.hosts)}{path}" if self.hosts else path
+
     def on_start(self) -> None:
-        if _NEXT_HOST is not None:
-            self.client.base_url = next(_NEXT_HOST)
+        # Users start on alternate servers, then alternate request by request.
+        self.hosts = None
+        if _HOSTS:
+            start = next(_NEXT_HOST)
+            self.hosts = itertools.cycle(_HOSTS[start:] + _HOSTS[:start])
         me = next(_NEXT)
         self.username, self.team = me["username"], me["team"]
         self.prepared = me.get("families", [])
         self.families: list[tuple[str, str]] = []
-        page = self.client.get("/sign-in/", name="sign in (form)")
+        page = self.client.get(self.at("/sign-in/"), name="sign in (form)")
         self.client.post(
-            "/sign-in/",
+            self.at("/sign-in/"),
             {
                 "username": self.username,
                 "password": PASSWORD,
@@ -113,10 +123,10 @@ class Practitioner(HttpUser):
             name="sign in (password)",
             allow_redirects=False,
         )
-        code_page = self.client.get("/sign-in/code/", name="sign in (code form)")
+        code_page = self.client.get(self.at("/sign-in/code/"), name="sign in (code form)")
         token = _code_for(self.username)
         with self.client.post(
-            "/sign-in/code/",
+            self.at("/sign-in/code/"),
             {"token": token, "csrfmiddlewaretoken": CSRF.search(code_page.text).group(1)},
             name="sign in (code)",
             allow_redirects=False,
@@ -133,7 +143,7 @@ class Practitioner(HttpUser):
 
     @task(3)
     def caseload(self) -> None:
-        response = self.client.get("/record/mine/", name="caseload")
+        response = self.client.get(self.at("/record/mine/"), name="caseload")
         found = FAMILY.findall(response.text)
         if found:
             self.families = found
@@ -142,13 +152,13 @@ class Practitioner(HttpUser):
     def family_page(self) -> None:
         family = self._family()
         if family:
-            self.client.get(f"/record/family/{family[0]}/", name="family page")
+            self.client.get(self.at(f"/record/family/{family[0]}/"), name="family page")
 
     @task(2)
     def workbook(self) -> None:
         family = self._family()
         if family:
-            self.client.get(f"/workbook/family/{family[0]}/", name="workbook")
+            self.client.get(self.at(f"/workbook/family/{family[0]}/"), name="workbook")
 
     @task(1)
     def write_entry(self) -> None:
@@ -156,7 +166,7 @@ class Practitioner(HttpUser):
         if not family:
             return
         url = f"/workbook/family/{family[0]}/entries/new/"
-        page = self.client.get(url, name="workbook entry (form)")
+        page = self.client.get(self.at(url), name="workbook entry (form)")
         if page.status_code != 200:
             return
         present, alone = [], []
@@ -168,7 +178,7 @@ class Practitioner(HttpUser):
                 alone.append(attrs["value"])
         year, month, day = RECORD_TODAY.split("-")
         with self.client.post(
-            url,
+            self.at(url),
             {
                 "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
                 "present": present,
@@ -197,25 +207,27 @@ class Practitioner(HttpUser):
         family = self._family()
         if family:
             surname = family[1].split()[0]
-            self.client.get("/people/", params={"q": surname}, name="search")
+            self.client.get(self.at("/people/"), params={"q": surname}, name="search")
 
     @task(1)
     def dashboard(self) -> None:
         params = {"scope": f"team:{self.team}"} if self.team else {}
-        self.client.get("/insights/", params=params, name="team dashboard")
+        self.client.get(self.at("/insights/"), params=params, name="team dashboard")
 
     @task(1)
     def meeting(self) -> None:
         meetings = [f["meeting"] for f in self.prepared if f.get("meeting")]
         if meetings:
-            self.client.get(f"/meetings/{random.choice(meetings)}/", name="meeting")
+            self.client.get(self.at(f"/meetings/{random.choice(meetings)}/"), name="meeting")
 
     @task(1)
     def document(self) -> None:
         documents = [f for f in self.prepared if f.get("document")]
         if documents:
             f = random.choice(documents)
-            self.client.get(f"/documents/family/{f['id']}/{f['document']}/", name="document")
+            self.client.get(
+                self.at(f"/documents/family/{f['id']}/{f['document']}/"), name="document"
+            )
 
 
 # --- the shape and the samples (bench/load.py) ------------------------------------------------
