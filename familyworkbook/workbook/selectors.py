@@ -38,9 +38,12 @@ RECENT_ENTRIES = 10
 CHILD_KINDS = (PersonKind.CHILD, PersonKind.UNBORN)
 
 
-def members(family: Family) -> list[Person]:
+def members(family: Family, user: Any = None) -> list[Person]:
+    """The family's current members; with `user`, only those the access policy lets them
+    see (a restricted record is left out here as on the family page, issue 22)."""
+    people = Person.objects.visible_to(user) if user is not None else Person.objects.all()
     return list(
-        Person.objects.filter(
+        people.filter(
             memberships__family=family,
             memberships__ended_on__isnull=True,
             memberships__archived_at__isnull=True,
@@ -410,14 +413,14 @@ def chapters_of(family: Family) -> list[ChapterSummary]:
     ]
 
 
-def workbook_home(family: Family) -> WorkbookHome:
+def workbook_home(family: Family, user: Any = None) -> WorkbookHome:
     # Meetings depend on the Workbook (goal ratings); read its selector late, not at import.
     from familyworkbook.meetings.selectors import latest_signed_off_supervision
 
     programme = Programme.objects.latest_of(DEFAULT_PROGRAMME)
     chapters = chapters_of(family)
     return WorkbookHome(
-        members=members(family),
+        members=members(family, user),
         involved=list(
             Allocation.objects.current()
             .filter(case__family=family, case__closed_on__isnull=True)

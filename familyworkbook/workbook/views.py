@@ -76,7 +76,7 @@ def chapter_of(request: HttpRequest) -> str:
 @require_http_methods(["GET"])
 def home(request: HttpRequest, family_id: int) -> HttpResponse:
     family = family_for(request, family_id)
-    page = selectors.workbook_home(family)
+    page = selectors.workbook_home(family, request.user)
     return render(request, "workbook/home.html", {"family": family, "page": page})
 
 
@@ -278,7 +278,7 @@ def discard_draft(request: HttpRequest, family_id: int) -> HttpResponse:
 
 
 def _chronology_context(request: HttpRequest, family: Family) -> dict[str, Any]:
-    people = selectors.members(family)
+    people = selectors.members(family, request.user)
     children = [p for p in people if p.kind in selectors.CHILD_KINDS]
     child: Person | None = None
     wanted = request.GET.get("child")
