@@ -208,7 +208,9 @@ def _goals_url(family: Family) -> str:
 def goals(request: HttpRequest, family_id: int) -> HttpResponse:
     family = family_for(request, family_id)
     return render(
-        request, "workbook/goals.html", {"family": family, "goals": selectors.goals_of(family)}
+        request,
+        "workbook/goals.html",
+        {"family": family, "goals": selectors.goals_of(family, request.user)},
     )
 
 

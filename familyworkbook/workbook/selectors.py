@@ -248,11 +248,14 @@ def programme_progress(family: Family, programme: Programme | None) -> list[Modu
 # --- Goals ---------------------------------------------------------------------------------
 
 
-def goals_of(family: Family) -> list[Goal]:
-    """Goals with `latest_worker` and `latest_family` ratings and their actions loaded."""
+def goals_of(family: Family, user: Any = None) -> list[Goal]:
+    """Goals with `latest_worker` and `latest_family` ratings and their actions loaded; with
+    `user`, not the goals of a member whose record they may not see (issue 22)."""
+    rows = Goal.objects.filter(family=family, archived_at__isnull=True)
+    if user is not None:
+        rows = rows.filter(person__in=Person.objects.visible_to(user).values("pk"))
     goals = list(
-        Goal.objects.filter(family=family, archived_at__isnull=True)
-        .select_related("person")
+        rows.select_related("person")
         .prefetch_related(
             Prefetch("ratings", queryset=GoalRating.objects.order_by("rated_on", "pk")),
             Prefetch(
@@ -428,7 +431,7 @@ def workbook_home(family: Family, user: Any = None) -> WorkbookHome:
             .order_by("-is_lead", "started_on", "pk")
         ),
         priorities=priority_issues(family, open_only=True),
-        goals=goals_of(family),
+        goals=goals_of(family, user),
         tracks=change_tracks(family),
         flags=[f for f in trio_flags(family) if f.ended_on is None],
         programme=programme,

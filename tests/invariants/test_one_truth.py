@@ -1017,6 +1017,21 @@ class SeedSevenOneTruthTests(_OneTruth):
         truth = self.walk(family, user)
         assert child.full_name not in truth.members
         self.problems.assert_none()
+        # And the child's name is on none of the family's pages the walk read.
+        named = []
+        for name in (
+            "cases:family",
+            "workbook:home",
+            "workbook:chronology",
+            "workbook:goals",
+            "workbook:risk",
+            "workbook:change",
+            "meetings:family",
+        ):
+            html = self.client.get(reverse(name, args=[family.pk])).content.decode()
+            if child.full_name in html:
+                named.append(name)
+        assert named == [], f"{child.full_name} (restricted) is named on {named}"
 
 
 @override_settings(PASSWORD_HASHERS=FAST_HASHER, PAGE_SIZE=500)
