@@ -134,3 +134,52 @@ class RecordClock(models.Model):
 
     def __str__(self) -> str:
         return f"Record seen from {self.seen_on:%d %B %Y}"
+
+
+class Job(models.Model):
+    """Progress of one piece of long work run by django-tasks (docs/decisions/jobs-django-tasks-progress.md).
+
+    The queue and the task's outcome are django-tasks' own (django_tasks_db.DBTaskResult,
+    named by task_id); this row adds only what the library does not keep: who started it,
+    what it is for, how far it has got, and where its result is.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=40)
+    label = models.CharField(_("what it is for"), max_length=200)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    stage = models.CharField(_("stage"), max_length=200, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    result_url = models.CharField(max_length=300, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        indexes = [models.Index(fields=["kind", "started_by", "-started_at"])]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0

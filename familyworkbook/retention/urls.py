@@ -6,6 +6,8 @@ app_name = "retention"
 
 urlpatterns = [
     path("", views.review, name="review"),
+    path("review/run/", views.review_run, name="review_run"),
+    path("review/jobs/<uuid:job_id>/", views.review_job, name="job"),
     path("rules/", views.rules, name="rules"),
     path("rules/<int:rule_id>/", views.rule_edit, name="rule_edit"),
     path("holds/", views.holds, name="holds"),

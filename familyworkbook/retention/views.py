@@ -6,6 +6,7 @@ retention without reading the case, and these pages never show names or content.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -13,16 +14,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from familyworkbook import audit
 from familyworkbook.access import policy
 from familyworkbook.cases.formflow import add_service_errors
-from familyworkbook.core import clock
+from familyworkbook.core import clock, jobs
+from familyworkbook.core.job_views import job_page
 from familyworkbook.core.models import StaleEditError
 from familyworkbook.people.models import Family
-from familyworkbook.retention import engine, services
+from familyworkbook.retention import engine, services, tasks
+from familyworkbook.retention import review as review_lists
 from familyworkbook.retention.forms import (
     ApproveForm,
     HoldForm,
@@ -54,49 +58,82 @@ def _require_ig(request: HttpRequest) -> None:
 @login_required
 @require_GET
 def review(request: HttpRequest) -> HttpResponse:
+    """The lists of the viewer's latest retention review (a job: it assesses every family)."""
     _require_ig(request)
-    today = clock.today()
-    expired, held, due, unknown = [], 0, [], 0
-    for a in engine.assess_all(today=today):
-        if a.status == engine.Status.EXPIRED:
-            if a.held:
-                held += 1
-            else:
-                expired.append(a)
-        elif a.due_within(today, engine.DUE_SOON_DAYS):
-            due.append(a)
-        elif a.status == engine.Status.UNKNOWN:
-            unknown += 1
-    pending = set(
-        DestructionProposal.objects.filter(status=ProposalStatus.PENDING).values_list(
-            "family_pk", flat=True
+    job_id = request.GET.get("job", "")
+    if job_id:
+        try:
+            job = jobs.for_viewer(request.user, uuid.UUID(job_id), kind=tasks.REVIEW_JOB)
+        except ValueError:
+            raise Http404 from None
+    else:
+        job = jobs.latest(request.user, kind=tasks.REVIEW_JOB)
+    context: dict[str, Any] = {
+        "job": job,
+        "today": clock.today(),
+        "due_days": engine.DUE_SOON_DAYS,
+        "proposals": DestructionProposal.objects.filter(
+            status=ProposalStatus.PENDING
+        ).select_related("rule", "proposed_by"),
+    }
+    if job is not None and job.status == job.Status.DONE:
+        lists = review_lists.rows(job.result)
+        context.update(lists, reviewed=True)
+        context["pending_ids"] = set(
+            DestructionProposal.objects.filter(status=ProposalStatus.PENDING).values_list(
+                "family_pk", flat=True
+            )
         )
+        # The list names families by reference: who read it, and when, is evidence too.
+        audit.record(
+            actor=request.user,
+            verb=audit.Verb.VIEWED,
+            label="Retention review",
+            data={
+                "expired": len(lists["expired"]),
+                "held": lists["held"],
+                "due": len(lists["due"]),
+            },
+            request=request,
+        )
+    return render(request, "retention/review.html", context)
+
+
+@login_required
+@require_POST
+def review_run(request: HttpRequest) -> HttpResponse:
+    _require_ig(request)
+    job = jobs.start(
+        tasks.run_review, kind=tasks.REVIEW_JOB, label=_("Retention review"), by=request.user
     )
-    expired.sort(key=lambda a: (a.expires_on, a.family_id))
-    # The list names families by reference: who read it, and when, is evidence too.
-    audit.record(
-        actor=request.user,
-        verb=audit.Verb.VIEWED,
-        label="Retention review",
-        data={"expired": len(expired), "held": held, "due": len(due)},
-        request=request,
-    )
-    due.sort(key=lambda a: (a.expires_on, a.family_id))
-    return render(
+    return redirect("retention:job", job_id=job.pk)
+
+
+@login_required
+@require_GET
+def review_job(request: HttpRequest, job_id: Any) -> HttpResponse:
+    _require_ig(request)
+
+    def summary(job: Any) -> list[tuple[str, Any]]:
+        if job.status != job.Status.DONE:
+            return []
+        return [
+            (_("Expired, no hold"), len(job.result["expired"])),
+            (_("Expired, under a legal hold"), job.result["held"]),
+            (
+                _("Due in the next %(days)s days") % {"days": engine.DUE_SOON_DAYS},
+                len(job.result["due"]),
+            ),
+        ]
+
+    return job_page(
         request,
-        "retention/review.html",
-        {
-            "today": today,
-            "expired": expired,
-            "due": due,
-            "held": held,
-            "unknown": unknown,
-            "pending_ids": pending,
-            "proposals": DestructionProposal.objects.filter(
-                status=ProposalStatus.PENDING
-            ).select_related("rule", "proposed_by"),
-            "due_days": engine.DUE_SOON_DAYS,
-        },
+        job_id,
+        kind=tasks.REVIEW_JOB,
+        back_url=reverse("retention:review"),
+        back_label=_("Retention review"),
+        result_label=_("See the records whose retention has ended"),
+        summary=summary,
     )
 
 

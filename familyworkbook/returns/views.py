@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from familyworkbook.returns import quality
-from familyworkbook.returns.tasks import refresh_quality_snapshot
+from familyworkbook.core import jobs
+from familyworkbook.core.job_views import job_page
+from familyworkbook.returns import quality, tasks
 from familyworkbook.teams.models import Role, Team
 
 MAY_REFRESH = {Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.PERFORMANCE, Role.SYSTEM_ADMIN}
@@ -68,6 +71,35 @@ def data_quality(request: HttpRequest) -> HttpResponse:
 def refresh(request: HttpRequest) -> HttpResponse:
     if not _may_refresh(request.user):
         raise Http404
-    refresh_quality_snapshot.enqueue()
-    messages.success(request, _("The data-quality check is running: refresh this page shortly."))
-    return redirect("returns:data_quality")
+    job = jobs.start(
+        tasks.refresh_quality_job,
+        kind=tasks.QUALITY_JOB,
+        label=_("Check the records against the return rules"),
+        by=request.user,
+    )
+    return redirect("returns:job", job_id=job.pk)
+
+
+@login_required
+@require_http_methods(["GET"])
+def job(request: HttpRequest, job_id: Any) -> HttpResponse:
+    if not _may_refresh(request.user):
+        raise Http404
+
+    def summary(job: Any) -> list[tuple[str, Any]]:
+        if job.status != job.Status.DONE:
+            return []
+        return [
+            (_("Children with a problem"), job.result.get("children")),
+            (_("Problems found"), job.result.get("issues")),
+        ]
+
+    return job_page(
+        request,
+        job_id,
+        kind=tasks.QUALITY_JOB,
+        back_url=reverse("returns:data_quality"),
+        back_label=_("Data quality"),
+        result_label=_("See the data-quality page"),
+        summary=summary,
+    )

@@ -108,6 +108,11 @@ def _editable(sar: SubjectAccessRequest) -> None:
         )
 
 
+def check_buildable(sar: SubjectAccessRequest) -> None:
+    """Raise ValidationError when the request's pack can no longer be built (before a job starts)."""
+    _editable(sar)
+
+
 @transaction.atomic
 def update_request(
     sar: SubjectAccessRequest,

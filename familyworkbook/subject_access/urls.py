@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:sar_id>/", views.request_detail, name="request"),
     path("<int:sar_id>/edit/", views.request_edit, name="edit"),
     path("<int:sar_id>/build/", views.build, name="build"),
+    path("jobs/<uuid:job_id>/", views.build_job, name="job"),
     path("<int:sar_id>/items/<int:item_id>/", views.item_decide, name="item"),
     path("<int:sar_id>/release/", views.release, name="release"),
     path("<int:sar_id>/pack/", views.pack, name="pack"),

@@ -9,15 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from familyworkbook.access import disclosure, policy
 from familyworkbook.cases.formflow import add_service_errors
-from familyworkbook.core import clock, scoping
+from familyworkbook.core import clock, jobs, scoping
+from familyworkbook.core.job_views import job_page
 from familyworkbook.core.models import StaleEditError
 from familyworkbook.people.models import Family, Person
-from familyworkbook.subject_access import selectors, services
+from familyworkbook.subject_access import selectors, services, tasks
 from familyworkbook.subject_access.forms import DecideItemForm, OpenRequestForm, UpdateRequestForm
 from familyworkbook.subject_access.models import Decision, PackItem, Status, SubjectAccessRequest
 
@@ -184,18 +186,48 @@ def request_edit(request: HttpRequest, sar_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def build(request: HttpRequest, sar_id: int) -> HttpResponse:
+    """Start building the pack as a background job; the job page shows its progress."""
     sar = _sar(request, sar_id)
     try:
-        counts = services.build_pack(sar, by=request.user)
+        services.check_buildable(sar)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("Pack built: %(items)s items (%(new)s new, %(changed)s changed, %(gone)s gone)")
-            % counts,
-        )
-    return redirect(sar)
+        return redirect(sar)
+    job = jobs.start(
+        tasks.build_pack,
+        kind=tasks.JOB_KIND,
+        label=_("Build the pack for subject access request %(sar)s") % {"sar": sar},
+        by=request.user,
+        sar_id=sar.pk,
+    )
+    return redirect("subject_access:job", job_id=job.pk)
+
+
+@login_required
+@require_GET
+def build_job(request: HttpRequest, job_id: Any) -> HttpResponse:
+    _require_ig(request.user)
+
+    def summary(job: Any) -> list[tuple[str, Any]]:
+        if job.status != job.Status.DONE:
+            return []
+        counts = job.result or {}
+        return [
+            (_("Items"), counts.get("items")),
+            (_("New"), counts.get("new")),
+            (_("Changed"), counts.get("changed")),
+            (_("Gone"), counts.get("gone")),
+        ]
+
+    return job_page(
+        request,
+        job_id,
+        kind=tasks.JOB_KIND,
+        back_url=reverse("subject_access:list"),
+        back_label=_("All subject access requests"),
+        result_label=_("Open the request and its pack"),
+        summary=summary,
+    )
 
 
 @login_required

@@ -91,6 +91,9 @@ KWARGS: dict[str, Kw] = {
             "sar_id",
         ]
     },
+    # A background job (core.Job, a UUID): only its starter sees it, tested in the apps that
+    # start jobs; a job nobody started is 404 for everyone.
+    "job_id": Kw(OPAQUE, lambda c, w: "00000000-0000-4000-8000-00003b9ac9ff"),
     # Words, not records.
     **{name: Kw(FREE, lambda c, w: "x") for name in ["chapter", "instrument", "page", "slug"]},
     "file_format": Kw(FREE, lambda c, w: "csv"),
@@ -127,6 +130,8 @@ GATES: dict[str, str] = {
         f"retention:{name}": IG
         for name in [
             "review",
+            "review_run",
+            "job",
             "rules",
             "rule_edit",
             "holds",

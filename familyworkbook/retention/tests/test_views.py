@@ -48,6 +48,7 @@ def test_social_worker_and_system_admin_get_404(name, sam_client, ada, signed_in
 
 
 def test_review_lists_the_expired_record_by_id_and_reference_not_name(ines_client, old_family):
+    ines_client.post(reverse("retention:review_run"))
     page = ines_client.get(reverse("retention:review")).content.decode()
     assert old_family.reference in page
     assert reverse("retention:propose", args=[old_family.pk]) in page
@@ -63,6 +64,7 @@ def test_held_record_is_not_listed(ines_client, old_family, ines):
     )
     assert response.status_code == 302
     assert LegalHold.objects.in_force().filter(family=old_family).exists()
+    ines_client.post(reverse("retention:review_run"))
     page = ines_client.get(reverse("retention:review")).content.decode()
     assert reverse("retention:propose", args=[old_family.pk]) not in page
     assert ines_client.get(reverse("retention:propose", args=[old_family.pk])).status_code == 404
