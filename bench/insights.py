@@ -50,14 +50,26 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--name",
+        default=None,
+        help="benchmark database name without the fwb_ prefix (default pages_<families>)",
+    )
+    parser.add_argument(
         "--jit",
         choices=["server", "off"],
         default="server",
         help="PostgreSQL only: keep the server's JIT setting, or turn JIT off on each connection",
     )
+    parser.add_argument(
+        "--summaries",
+        choices=["refresh", "none"],
+        default="refresh",
+        help="refresh the precomputed dashboards first (refresh_insights), or measure them "
+        "live with the summary table emptied",
+    )
     args = parser.parse_args()
 
-    os.environ["DATABASE_URL"] = database_url(args.database, f"pages_{args.families}")
+    os.environ["DATABASE_URL"] = database_url(args.database, args.name or f"pages_{args.families}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("FWB_ALLOW_INSECURE_KEY", "true")
     os.environ.setdefault("FWB_SECURE_COOKIES", "false")
@@ -98,6 +110,18 @@ def main() -> int:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         print(f"analysed in {time.perf_counter() - started:.1f} s")
+    from familyworkbook.insights.models import DashboardSummary
+
+    started = time.perf_counter()
+    if args.summaries == "refresh":
+        call_command("refresh_insights", verbosity=0)
+        print(
+            f"refresh_insights: {DashboardSummary.objects.count()} dashboards in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+    else:
+        DashboardSummary.objects.all().delete()
+        print("summary table emptied: the dashboards are calculated live")
     families = Family.objects.count()
     worker_user = User.objects.get(username="social_worker")
     analyst = User.objects.get(username="performance")
@@ -145,6 +169,7 @@ def main() -> int:
             "page": name,
             "database": args.database,
             "jit": args.jit if args.database == "postgres" else None,
+            "summaries": args.summaries,
             "families": families,
             "requests": args.repeat,
             "median_ms": round(statistics.median(timings), 1),

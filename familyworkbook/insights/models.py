@@ -264,3 +264,33 @@ class PartnerSaving(RecordModel):
 
     def __str__(self) -> str:
         return f"{self.get_partner_display()}: £{self.amount}"
+
+
+class DashboardSummary(models.Model):
+    """The KPI dashboard of one scope and period, precomputed (insights.summaries).
+
+    One row per scope key ("council", "team:3", ...) and period: the dashboard's tables as
+    they were calculated at `computed_at`, counting every live case of the scope. The
+    dashboard reads it instead of aggregating the record, so the page does the same few
+    queries however large the county (decision: insights-summary-table). Derived data, not
+    a record: rebuilt by `refresh_insights` (a django-tasks job), never edited, no history.
+    """
+
+    scope_key = models.CharField(max_length=40)
+    date_from = models.DateField()
+    date_to = models.DateField()
+    tables = models.JSONField()
+    cases = models.PositiveIntegerField(_("live cases counted"))
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("dashboard summary")
+        verbose_name_plural = _("dashboard summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope_key", "date_from", "date_to"], name="dashboard_summary_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope_key} {self.date_from}–{self.date_to} at {self.computed_at}"

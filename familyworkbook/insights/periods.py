@@ -52,14 +52,17 @@ class Scope:
         run once per page instead of once per measure. A large scope (a whole council)
         keeps the subquery, so no statement carries more than MATERIALISE_LIMIT parameters.
         """
-        cases = self.cases(user)
-        ids = list(cases.values_list("pk", flat=True)[: MATERIALISE_LIMIT + 1])
-        if len(ids) > MATERIALISE_LIMIT:
-            return cases
-        return Case.objects.filter(pk__in=ids)
+        return _materialised(self.cases(user))
+
+    def all_case_set(self) -> QuerySet[Case]:
+        """Every live case of the scope, whoever asks (what the summary table counts)."""
+        return _materialised(self.within(Case.objects.filter(archived_at__isnull=True)))
 
     def cases(self, user: Any) -> QuerySet[Case]:
-        cases = Case.objects.visible_to(user)
+        return self.within(Case.objects.visible_to(user))
+
+    def within(self, cases: QuerySet[Case]) -> QuerySet[Case]:
+        """`cases` narrowed to the scope's teams."""
         if self.kind == "team":
             return cases.filter(team=self.obj)
         if self.kind == "district":
@@ -67,6 +70,14 @@ class Scope:
         if self.kind == "service":
             return cases.filter(team__service=self.obj)
         return cases
+
+
+def _materialised(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The cases as a list of ids when there are at most MATERIALISE_LIMIT, else the query."""
+    ids = list(cases.values_list("pk", flat=True)[: MATERIALISE_LIMIT + 1])
+    if len(ids) > MATERIALISE_LIMIT:
+        return cases
+    return Case.objects.filter(pk__in=ids)
 
 
 def scope_from_key(key: str) -> Scope | None:

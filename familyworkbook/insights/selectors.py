@@ -532,8 +532,27 @@ def visits(cases: QuerySet[Case], quarters: list[Quarter]) -> Table:
 
 
 def dashboard(user: Any, scope: Scope, date_from: dt.date, date_to: dt.date) -> list[Table]:
-    """Every KPI table for the scope and period, in a fixed number of queries."""
-    cases = scope.case_set(user)
+    """Every KPI table for the scope and period, in a fixed number of queries, calculated
+    now from the cases the user may open."""
+    return dashboard_of_cases(scope.case_set(user), date_from, date_to)
+
+
+def summarised_dashboard(
+    user: Any, scope: Scope, date_from: dt.date, date_to: dt.date
+) -> tuple[list[Table], dt.datetime | None]:
+    """The dashboard from the summary table when it holds this scope and period and the
+    user may open every case of the scope (a few queries whatever the county's size), else
+    calculated now; the second value is when the figures were calculated (None: just now)."""
+    from familyworkbook.insights import summaries
+
+    stored = summaries.read(user, scope, date_from, date_to)
+    if stored is not None:
+        return stored
+    return dashboard(user, scope, date_from, date_to), None
+
+
+def dashboard_of_cases(cases: QuerySet[Case], date_from: dt.date, date_to: dt.date) -> list[Table]:
+    """Every KPI table over `cases` for the period."""
     quarters = quarters_between(date_from, date_to)
     primary, secondary = needs(cases, date_from, date_to)
     return [

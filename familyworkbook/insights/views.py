@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -64,12 +65,25 @@ def _with_charts(tables: list[selectors.Table]) -> list[tuple[selectors.Table, A
 
 # Each page: its form, and a function from (user, cleaned form) to its context.
 def _dashboard(user: Any, form: Any) -> dict[str, Any]:
-    tables = selectors.dashboard(
+    tables, computed_at = selectors.summarised_dashboard(
         user, form.chosen_scope, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
     )
     for table in tables:
         table.drill = drill.drillable(table.slug)
-    return {"tables": tables}
+    return {"tables": tables, "computed_at": computed_at, "as_at": _as_at(computed_at)}
+
+
+def _as_at(moment: Any) -> str:
+    """'07:10 today', '18:02 yesterday' or '07:10 on 3 December 2026' (real time, not the
+    record clock: it says when the job ran)."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    days = (timezone.localdate() - local.date()).days
+    when = {0: _("today"), 1: _("yesterday")}.get(days) or _("on %(day)s") % {
+        "day": f"{local.day} {local:%B %Y}"
+    }
+    return f"{local:%H:%M} {when}"
 
 
 def _workforce(user: Any, form: Any) -> dict[str, Any]:
