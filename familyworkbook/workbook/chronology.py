@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from familyworkbook.cases.models import (
@@ -30,6 +30,7 @@ from familyworkbook.cases.models import (
 from familyworkbook.core.codes import CinClosureReason, ReasonEpisodeCeased, ReasonNewEpisode, plain
 from familyworkbook.people.models import Family, Person
 from familyworkbook.workbook.models import Entry, Intervention
+from familyworkbook.workbook.selectors import about_visible, visible_people
 
 
 @dataclass(frozen=True)
@@ -157,16 +158,25 @@ def _statutory(children: dict[int, Person]) -> Iterator[Event]:
         )
 
 
-def _entries(family: Family, child: Person | None) -> Iterator[Event]:
+def _entries(family: Family, child: Person | None, user: Any = None) -> Iterator[Event]:
+    # With `user`, only the tagged people they may see are named, and an entry tagged only
+    # with people they may not see (a restricted child) is left out.
     entries = (
         Entry.objects.significant()
         .filter(family=family)
         .select_related("author__user")
-        .prefetch_related(Prefetch("tagged", queryset=Person.objects.order_by("pk")))
+        .prefetch_related("tagged")
         .order_by("happened_on", "pk")
     )
-    for e in entries:
-        tagged = list(e.tagged.all())
+    rows = [(e, sorted(e.tagged.all(), key=lambda p: p.pk)) for e in entries]
+    visible = None
+    if user is not None:
+        named = {p.pk for _e, people in rows for p in people}
+        visible = set(visible_people(user).filter(pk__in=named).values_list("pk", flat=True))
+    for e, everyone in rows:
+        tagged = [p for p in everyone if visible is None or p.pk in visible]
+        if everyone and not tagged:
+            continue
         if child is not None and tagged and child.pk not in {p.pk for p in tagged}:
             continue
         yield Event(
@@ -183,10 +193,10 @@ def _entries(family: Family, child: Person | None) -> Iterator[Event]:
         )
 
 
-def _interventions(family: Family, child: Person | None) -> Iterator[Event]:
-    rows = Intervention.objects.filter(family=family, archived_at__isnull=True).select_related(
-        "child", "programme"
-    )
+def _interventions(family: Family, child: Person | None, user: Any = None) -> Iterator[Event]:
+    rows = about_visible(
+        Intervention.objects.filter(family=family, archived_at__isnull=True), user, field="child"
+    ).select_related("child", "programme")
     for i in rows:
         if child is not None and i.child_id != child.pk:
             continue
@@ -217,10 +227,17 @@ def _interventions(family: Family, child: Person | None) -> Iterator[Event]:
 
 
 def chronology(
-    family: Family, children: Iterable[Person], *, child: Person | None = None
+    family: Family, children: Iterable[Person], *, child: Person | None = None, user: Any = None
 ) -> list[Event]:
-    """The family's events in date order (earliest first); for one child when `child` is given."""
+    """The family's events in date order (earliest first); for one child when `child` is given.
+
+    `children` are the children to show statutory events of; with `user`, entries and
+    interventions about a person they may not see are left out too (a restricted record)."""
     kids = {c.pk: c for c in children if child is None or c.pk == child.pk}
-    events = [*_statutory(kids), *_entries(family, child), *_interventions(family, child)]
+    events = [
+        *_statutory(kids),
+        *_entries(family, child, user),
+        *_interventions(family, child, user),
+    ]
     events.sort(key=lambda e: (e.on, e.sort_key))
     return events

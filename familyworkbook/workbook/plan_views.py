@@ -75,7 +75,7 @@ def risk(request: HttpRequest, family_id: int) -> HttpResponse:
         {
             "family": family,
             "groups": selectors.risk_need(family),
-            "flags": selectors.trio_flags(family),
+            "flags": selectors.trio_flags(family, request.user),
             "priorities": selectors.priority_issues(family),
         },
     )
@@ -361,7 +361,7 @@ def change(request: HttpRequest, family_id: int) -> HttpResponse:
         "workbook/change.html",
         {
             "family": family,
-            "tracks": selectors.change_tracks(family),
+            "tracks": selectors.change_tracks(family, request.user),
             "balances": DecisionalBalance.objects.visible_to(request.user)
             .filter(family=family)
             .select_related("person"),

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 
 from familyworkbook.cases.models import Allocation
 from familyworkbook.people.models import Family, Person, PersonKind
@@ -41,23 +41,50 @@ CHILD_KINDS = (PersonKind.CHILD, PersonKind.UNBORN)
 def members(family: Family, user: Any = None) -> list[Person]:
     """The family's current members; with `user`, only those the access policy lets them
     see (a restricted record is left out here as on the family page, issue 22)."""
-    people = Person.objects.visible_to(user) if user is not None else Person.objects.all()
     return list(
-        people.filter(
+        visible_people(user)
+        .filter(
             memberships__family=family,
             memberships__ended_on__isnull=True,
             memberships__archived_at__isnull=True,
             archived_at__isnull=True,
-        ).order_by("kind", "date_of_birth", "pk")
+        )
+        .order_by("kind", "date_of_birth", "pk")
     )
 
 
-def entries_of(family: Family) -> QuerySet[Entry]:
-    """Entries as list pages show them: author, module and tagged people loaded up front."""
+def visible_people(user: Any = None) -> QuerySet[Person]:
+    """People the access policy lets `user` see (everyone when no user is given: the
+    documents and returns that read these selectors decide access themselves)."""
+    return Person.objects.visible_to(user) if user is not None else Person.objects.all()
+
+
+def about_visible(rows: QuerySet[Any], user: Any, field: str = "person") -> QuerySet[Any]:
+    """Leave out rows about a person `user` may not see (a restricted record): their
+    episodes, plans and Workbook records are reached through them, so hidden too."""
+    if user is None:
+        return rows
+    return rows.filter(**{f"{field}__in": visible_people(user).values("pk")})
+
+
+def entries_of(family: Family, user: Any = None) -> QuerySet[Entry]:
+    """Entries as list pages show them: author, module and tagged people loaded up front.
+
+    With `user`, the tagged people are only those they may see, and an entry tagged only
+    with people they may not see (a restricted child) is left out."""
+    rows = Entry.objects.filter(family=family, archived_at__isnull=True)
+    tagged = Person.objects.order_by("pk")
+    if user is not None:
+        visible = visible_people(user).values("pk")
+        through = Entry.tagged.through
+        rows = rows.filter(
+            ~Exists(through.objects.filter(entry=OuterRef("pk")))
+            | Exists(through.objects.filter(entry=OuterRef("pk"), person__in=visible))
+        )
+        tagged = tagged.filter(pk__in=visible)
     return (
-        Entry.objects.filter(family=family, archived_at__isnull=True)
-        .select_related("author__user", "module")
-        .prefetch_related(Prefetch("tagged", queryset=Person.objects.order_by("pk")))
+        rows.select_related("author__user", "module")
+        .prefetch_related(Prefetch("tagged", queryset=tagged))
         .order_by("-happened_on", "-pk")
     )
 
@@ -252,8 +279,7 @@ def goals_of(family: Family, user: Any = None) -> list[Goal]:
     """Goals with `latest_worker` and `latest_family` ratings and their actions loaded; with
     `user`, not the goals of a member whose record they may not see (issue 22)."""
     rows = Goal.objects.filter(family=family, archived_at__isnull=True)
-    if user is not None:
-        rows = rows.filter(person__in=Person.objects.visible_to(user).values("pk"))
+    rows = about_visible(rows, user)
     goals = list(
         rows.select_related("person")
         .prefetch_related(
@@ -292,11 +318,12 @@ class ChangeTrack:
         return self.history[-1]
 
 
-def change_tracks(family: Family) -> list[ChangeTrack]:
-    """One track per adult per issue, with its full history (latest last)."""
+def change_tracks(family: Family, user: Any = None) -> list[ChangeTrack]:
+    """One track per adult per issue, with its full history (latest last); with `user`,
+    only of people they may see."""
     grouped: dict[tuple[int, str], list[ChangeStage]] = defaultdict(list)
     for row in (
-        ChangeStage.objects.filter(family=family)
+        about_visible(ChangeStage.objects.filter(family=family), user)
         .select_related("person", "recorded_by")
         .order_by("person__pk", "issue", "assessed_on", "pk")
     ):
@@ -342,9 +369,10 @@ def risk_need(family: Family) -> list[RiskNeedGroup]:
     return groups
 
 
-def trio_flags(family: Family) -> list[ToxicTrioFlag]:
+def trio_flags(family: Family, user: Any = None) -> list[ToxicTrioFlag]:
+    """Toxic-trio flags; with `user`, only those about people they may see."""
     return list(
-        ToxicTrioFlag.objects.filter(family=family, archived_at__isnull=True)
+        about_visible(ToxicTrioFlag.objects.filter(family=family, archived_at__isnull=True), user)
         .select_related("person", "specialist__user")
         .order_by("ended_on", "person__pk", "issue")
     )
@@ -432,17 +460,21 @@ def workbook_home(family: Family, user: Any = None) -> WorkbookHome:
         ),
         priorities=priority_issues(family, open_only=True),
         goals=goals_of(family, user),
-        tracks=change_tracks(family),
-        flags=[f for f in trio_flags(family) if f.ended_on is None],
+        tracks=change_tracks(family, user),
+        flags=[f for f in trio_flags(family, user) if f.ended_on is None],
         programme=programme,
         programme_progress=family_progress(family, programme)
         if programme
         else FamilyProgress(modules=[]),
         supervision=latest_signed_off_supervision(family),
         chapters=chapters,
-        recent=list(entries_of(family)[:RECENT_ENTRIES]),
+        recent=list(entries_of(family, user)[:RECENT_ENTRIES]),
         interventions=list(
-            Intervention.objects.filter(family=family, archived_at__isnull=True)
+            about_visible(
+                Intervention.objects.filter(family=family, archived_at__isnull=True),
+                user,
+                field="child",
+            )
             .select_related("child", "keyworker__user", "programme")
             .order_by("-started_on")
         ),

@@ -86,7 +86,7 @@ def chapter(request: HttpRequest, family_id: int, chapter: str) -> HttpResponse:
     family = family_for(request, family_id)
     if chapter not in Chapter.values:
         raise Http404
-    entries = selectors.entries_of(family).filter(chapter=chapter)
+    entries = selectors.entries_of(family, request.user).filter(chapter=chapter)
     page = Paginator(entries, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -290,7 +290,7 @@ def _chronology_context(request: HttpRequest, family: Family) -> dict[str, Any]:
         "family": family,
         "children": children,
         "child": child,
-        "events": chrono.chronology(family, children, child=child),
+        "events": chrono.chronology(family, children, child=child, user=request.user),
     }
 
 
