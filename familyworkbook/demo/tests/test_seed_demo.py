@@ -336,3 +336,22 @@ class SeedDemoFullHasherTests(TestCase):
     def test_the_documented_password_signs_the_social_worker_in(self) -> None:
         assert sign_in(Role.SOCIAL_WORKER, DEMO_PASSWORD) is not None
         assert sign_in(Role.SOCIAL_WORKER, "wrong-password") is None
+
+
+class SeedDemoDashboardsTests(TestCase):
+    """seed_demo queues the dashboards' refresh (run at once here, FWB_TASKS_IMMEDIATE=true),
+    so `make run` opens on precomputed figures; --no-dashboards leaves it to refresh_insights."""
+
+    def test_the_dashboards_are_precomputed_after_seeding(self) -> None:
+        from familyworkbook.insights.models import DashboardSummary
+
+        call_command("seed_demo", families=3, seed=1, quiet=True, stdout=StringIO())
+        assert DashboardSummary.objects.filter(scope_key="council").exists()
+
+    def test_no_dashboards_leaves_the_table_empty(self) -> None:
+        from familyworkbook.insights.models import DashboardSummary
+
+        call_command(
+            "seed_demo", families=3, seed=1, quiet=True, no_dashboards=True, stdout=StringIO()
+        )
+        assert not DashboardSummary.objects.exists()

@@ -47,6 +47,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--quiet", action="store_true", help="Print nothing but errors.")
         parser.add_argument(
+            "--no-dashboards",
+            action="store_true",
+            help="Do not queue the dashboards' refresh (manage.py refresh_insights does it).",
+        )
+        parser.add_argument(
             "--digest",
             action="store_true",
             help="Finish with a fingerprint of the data: the same seed gives the same one.",
@@ -96,6 +101,12 @@ class Command(BaseCommand):
         result = seed_county(
             families=families, seed=options["seed"], anchor=anchor, progress=progress
         )
+        # The dashboards' precomputed figures (insights.DashboardSummary), as a job: the
+        # demo (FWB_TASKS_IMMEDIATE) calculates them now, a deployment's db_worker does.
+        from familyworkbook.insights.tasks import refresh_dashboard_summaries
+
+        if not options["no_dashboards"]:
+            refresh_dashboard_summaries.enqueue()
         if not quiet:
             self.stdout.write(summary.render(summary.collect(anchor)))
             self.stdout.write(
