@@ -155,6 +155,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Each access scope built once per request, not once per ask (core/scoping.py).
+    "familyworkbook.core.scoping.ScopeMemoMiddleware",
     # Absolute session limit, then the second factor: nothing past here runs for a
     # password-only session (access/middleware.py).
     "familyworkbook.access.middleware.SessionLimitMiddleware",

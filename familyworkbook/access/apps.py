@@ -25,6 +25,18 @@ class AccessConfig(AppConfig):
         scoping.register_hook("address_exposure", policy.address_exposure)
         scoping.register_hook("restricted_matches", policy.restricted_matches)
 
+        # A scope's filter fixes "now" once per request (core.scoping.memoised): a grant or a
+        # break-glass saved during the request must count at once, so saving one empties the memo.
+        from django.db.models.signals import post_delete, post_save
+
+        from familyworkbook.access.models import AccessGrant, BreakGlass
+
+        for model in (AccessGrant, BreakGlass):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    _forget_scopes, sender=model, dispatch_uid=f"fwb-forget-scopes-{model.__name__}"
+                )
+
         from familyworkbook.access import sessions
 
         sessions.connect()
@@ -32,3 +44,9 @@ class AccessConfig(AppConfig):
         from familyworkbook.access.admin_gate import gate_record_admins
 
         gate_record_admins()
+
+
+def _forget_scopes(**_: object) -> None:
+    from familyworkbook.core import scoping
+
+    scoping.forget_scopes()

@@ -41,7 +41,7 @@ from familyworkbook.access.models import (
     SharingAgreement,
 )
 from familyworkbook.cases.models import Allocation, Case
-from familyworkbook.core import clock
+from familyworkbook.core import clock, scoping
 from familyworkbook.people.models import Address, Family, FamilyMembership, Person
 from familyworkbook.teams.models import OrganisationKind, Role, Team, User, Worker
 
@@ -145,6 +145,7 @@ def forget(user: User) -> None:
         "_group_perm_cache",
     ):
         user.__dict__.pop(name, None)
+    scoping.forget_scopes(user)
 
 
 def may_see_category(user: User, category: str) -> bool:
@@ -245,26 +246,40 @@ def _restricted_hidden_from(user: User) -> QuerySet[RecordRestriction]:
     )
 
 
+# Each scope's filter is built once per request (`core.scoping.memoised`): a page asks for
+# the same scope many times. `_NOTHING` is the filter of a scope that holds nothing.
+
+_NOTHING = Q(pk__in=[])
+VIEW = "view"
+
+
+def _family_filter(user: User) -> Q | None:
+    return scoping.memoised(user, "people.family", VIEW, lambda: _family_q(user, actor_of(user)))
+
+
 def families(queryset: QuerySet[Family], user: User) -> QuerySet[Family]:
-    q = _family_q(user, actor_of(user))
+    q = _family_filter(user)
     return queryset if q is None else queryset.filter(q)
 
 
+def _case_q(user: User) -> Q | None:
+    q = _family_filter(user)
+    return None if q is None else Q(family__in=Family.objects.filter(q).values("pk"))
+
+
 def cases(queryset: QuerySet[Case], user: User) -> QuerySet[Case]:
-    q = _family_q(user, actor_of(user))
-    if q is None:
-        return queryset
-    return queryset.filter(family__in=Family.objects.filter(q).values("pk"))
+    q = scoping.memoised(user, "cases.case", VIEW, lambda: _case_q(user))
+    return queryset if q is None else queryset.filter(q)
 
 
-def people(queryset: QuerySet[Person], user: User) -> QuerySet[Person]:
+def _people_q(user: User) -> Q:
     actor = actor_of(user)
-    queryset = queryset.exclude(pk__in=_restricted_hidden_from(user))
-    q = _family_q(user, actor)
+    not_restricted = ~Q(pk__in=_restricted_hidden_from(user))
+    q = _family_filter(user)
     if q is None:
-        return queryset
+        return not_restricted
     if actor.is_partner and Category.FAMILY_RECORD not in actor.partner_categories:
-        return queryset.none()
+        return _NOTHING
     in_my_families = Q(
         pk__in=FamilyMembership.objects.filter(
             archived_at__isnull=True, family__in=Family.objects.filter(q).values("pk")
@@ -284,7 +299,11 @@ def people(queryset: QuerySet[Person], user: User) -> QuerySet[Person]:
             .values("pk")
         ),
     )
-    return queryset.filter(in_my_families | mine)
+    return not_restricted & (in_my_families | mine)
+
+
+def people(queryset: QuerySet[Person], user: User) -> QuerySet[Person]:
+    return queryset.filter(scoping.memoised(user, "people.person", VIEW, lambda: _people_q(user)))
 
 
 # --- Field-level protection ------------------------------------------------------------------
@@ -377,18 +396,26 @@ def may_see_protected_of(user: User, person: Person) -> bool:
     return protected_grants(user).filter(person=person).exists()
 
 
+def _protected_rows_q(model: Any, user: User) -> Q:
+    visible = Q(person__in=Person.objects.visible_to(user).values("pk"))
+    protected = _protected_row_q(model)
+    if protected is None:
+        return visible
+    if actor_of(user).is_perpetrator_worker:
+        return visible & ~protected
+    granted = Q(person__in=protected_grants(user).values("person_id"))
+    return visible & (~protected | granted)
+
+
 def protected_rows(queryset: QuerySet, user: User) -> QuerySet:
     """Rows about a person (an address, a school, a GP practice) of people the user may see,
     leaving out rows whose protection flag is set unless the user holds a "protected" grant
     for that person; a perpetrator worker never sees them. Left out, not masked."""
-    queryset = queryset.filter(person__in=Person.objects.visible_to(user).values("pk"))
-    protected = _protected_row_q(queryset.model)
-    if protected is None:
-        return queryset
-    if actor_of(user).is_perpetrator_worker:
-        return queryset.exclude(protected)
-    granted = Q(person__in=protected_grants(user).values("person_id"))
-    return queryset.filter(~protected | granted)
+    model = queryset.model
+    q = scoping.memoised(
+        user, model._meta.label_lower, VIEW, lambda: _protected_rows_q(model, user)
+    )
+    return queryset.filter(q)
 
 
 def addresses(queryset: QuerySet[Address], user: User) -> QuerySet[Address]:

@@ -8,10 +8,15 @@ Instead each `visible_to` asks this registry, which the `access` app fills in it
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextvars
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 
 ScopeFn = Callable[[QuerySet, Any], QuerySet]
 
@@ -119,3 +124,97 @@ def get_for(
             request=request,
         )
     return record
+
+
+# --- Each scope built once per request ----------------------------------------------------------
+#
+# A page asks for the same scope many times (the family page: the family, its members, its
+# cases, their addresses, the nav's counts), and each ask rebuilt the policy's nested
+# subqueries. `ScopeMemoMiddleware` opens a memo for the request; the policy keeps in it the
+# filter it built for a (user, model, action), and every later ask in the same request gets
+# that filter back. The memo holds filters (subqueries), never answers: a change to teams,
+# cases, allocations or restrictions still shows on the very next query. What a filter fixes
+# is "now" (grants and break-glass in force): the request is the clock tick, so "now" is read
+# once per request; saving or deleting a grant or a break-glass empties the memo (access/apps.py),
+# so one given during the request counts at once. Outside a request (commands, jobs, tests
+# calling the policy directly) there is no memo and each ask builds afresh.
+# Decision: access-policy-per-request.
+
+_memo: contextvars.ContextVar[dict[Hashable, Any] | None] = contextvars.ContextVar(
+    "fwb_scope_memo", default=None
+)
+
+
+@dataclass
+class Evaluations:
+    """How many scopes were built and how many served from the request's memo, by key
+    ((user id, model, action)). Read by tests and benchmarks (`count_evaluations`)."""
+
+    built: Counter[Hashable] = field(default_factory=Counter)
+    served: Counter[Hashable] = field(default_factory=Counter)
+
+
+_evaluations: contextvars.ContextVar[Evaluations | None] = contextvars.ContextVar(
+    "fwb_scope_evaluations", default=None
+)
+
+
+@contextmanager
+def count_evaluations() -> Iterator[Evaluations]:
+    """Count the policy's scope builds (and memo hits) inside the block."""
+    evaluations = Evaluations()
+    token = _evaluations.set(evaluations)
+    try:
+        yield evaluations
+    finally:
+        _evaluations.reset(token)
+
+
+def memoised(user: Any, model_label: str, action: str, build: Callable[[], Any]) -> Any:
+    """The filter `build()` makes for this user, model and action: built once per request."""
+    key = (getattr(user, "pk", None), model_label, action)
+    memo = _memo.get()
+    evaluations = _evaluations.get()
+    if memo is not None and key in memo:
+        if evaluations is not None:
+            evaluations.served[key] += 1
+        return memo[key]
+    value = build()
+    if evaluations is not None:
+        evaluations.built[key] += 1
+    if memo is not None:
+        memo[key] = value
+    return value
+
+
+def forget_scopes(user: Any = None) -> None:
+    """Empty the request's memo (of one user's scopes, or of all)."""
+    memo = _memo.get()
+    if memo is None:
+        return
+    if user is None:
+        memo.clear()
+        return
+    for key in [k for k in memo if isinstance(k, tuple) and k[0] == getattr(user, "pk", None)]:
+        del memo[key]
+
+
+@contextmanager
+def request_memo() -> Iterator[None]:
+    """A memo of built scopes for the block (one request; a job may open one per unit)."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+class ScopeMemoMiddleware:
+    """Opens the memo of built scopes for each request (see `memoised`)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with request_memo():
+            return self.get_response(request)
