@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "familyworkbook.documents",
     "familyworkbook.subject_access",
     "familyworkbook.retention",
+    "familyworkbook.importing",
     # Field history (R14): triggers written by django-pgtrigger, events by django-pghistory.
     "pgtrigger",
     "pghistory",
