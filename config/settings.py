@@ -352,6 +352,7 @@ LOGGING = {
 
 # How many rows a list page shows before it pages.
 PAGE_SIZE = env_int("FWB_PAGE_SIZE", default=50, minimum=5)
+FWB_IMPORT_ROOT = Path(env_str("FWB_IMPORT_ROOT", str(BASE_DIR / "var" / "imports")))
 
 # Background work (django-tasks with its database backend: no extra broker for one council).
 # `manage.py db_worker` runs the queue; FWB_TASKS_IMMEDIATE=true runs tasks in the request

@@ -25,6 +25,7 @@ urlpatterns = [
     path("insights/", include("familyworkbook.insights.urls")),
     path("documents/", include("familyworkbook.documents.urls")),
     path("retention/", include("familyworkbook.retention.urls")),
+    path("imports/", include("familyworkbook.importing.urls")),
     path("subject-access/", include("familyworkbook.subject_access.urls")),
     path("changes/", include("familyworkbook.history.urls")),
     path("admin/", admin.site.urls),
