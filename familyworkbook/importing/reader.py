@@ -612,7 +612,7 @@ class _Dialect:
 
     name: str
     connect: Callable[[], Any]
-    error: type[Exception]  # the driver's DB-API Error
+    errors: tuple[type[Exception], ...]  # the driver's DB-API Error, and any others it raises
     quote: Callable[[str], str]
     columns_sql: str  # (schema, table, column) rows, the preferred schema first
     params: dict[str, str] = field(default_factory=dict)
@@ -710,7 +710,7 @@ def _postgresql(url: str, schema: str | None) -> _Dialect:
     return _Dialect(
         name="PostgreSQL",
         connect=lambda: psycopg.connect(conninfo),
-        error=psycopg.Error,
+        errors=(psycopg.Error,),
         quote=_quote_pg,
         columns_sql=_PG_COLUMNS_ON_PATH if schema is None else _PG_COLUMNS_IN_SCHEMA,
         params={} if schema is None else {"schema": schema},
@@ -728,7 +728,8 @@ def _sqlserver(url: str, schema: str | None) -> _Dialect:
     return _Dialect(
         name="SQL Server",
         connect=lambda: mssql_python.connect(connection_string),
-        error=mssql_python.Error,
+        # A connection string it cannot parse raises an error outside DB-API's.
+        errors=(mssql_python.Error, mssql_python.ConnectionStringParseError),
         quote=_quote_mssql,
         columns_sql=_MSSQL_COLUMNS_DEFAULT if schema is None else _MSSQL_COLUMNS_IN_SCHEMA,
         params={} if schema is None else {"schema": schema},
@@ -759,9 +760,11 @@ def _db_text(value: object) -> str:
     return str(value)
 
 
-def _first_line(error: Exception) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+def _said(error: Exception) -> str:
+    """What the driver said, on one line (its message can run over several)."""
+    text = " ".join(line.strip() for line in str(error).splitlines() if line.strip())
+    text = text or type(error).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
 
 
 class _DatabaseExtract(Extract):
@@ -797,12 +800,12 @@ class _DatabaseExtract(Extract):
                 listed = cursor.fetchall()
             finally:
                 connection.close()
-        except self.dialect.error as error:
+        except self.dialect.errors as error:
             self._fail(
                 Problem(
                     "",
                     f"Cannot read the {self.dialect.name} database at {self.source}: "
-                    f"{_first_line(error)}. Check the address, and that the database is running "
+                    f"{_said(error)}. Check the address, and that the database is running "
                     f"and lets this user in",
                 )
             )
@@ -867,12 +870,12 @@ class _DatabaseExtract(Extract):
                 cursor.close()
             finally:
                 connection.close()  # nothing was written: closing rolls the transaction back
-        except self.dialect.error as error:
+        except self.dialect.errors as error:
             self._stopped(
                 table,
                 Problem(
                     table.name,
-                    f"Reading {table.label} stopped at row {number + 1}: {_first_line(error)}. "
+                    f"Reading {table.label} stopped at row {number + 1}: {_said(error)}. "
                     f"Check the database and try again",
                     line=number + 1,
                 ),

@@ -596,6 +596,79 @@ def test_sql_server_without_its_driver_says_which_extra_to_install(
     ]
 
 
+def test_sql_server_is_read_through_the_same_db_api_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No SQL Server here: a stand-in driver records what the reader asks of it."""
+    asked: list[tuple[str, object]] = []
+
+    class Error(Exception):
+        pass
+
+    class Cursor:
+        def __init__(self) -> None:
+            self.rows: list[tuple[object, ...]] = []
+
+        def execute(self, sql: str, params: object = None) -> None:
+            asked.append((" ".join(sql.split()), params))
+            if "INFORMATION_SCHEMA" in sql:
+                self.rows = [
+                    ("ssd", "SSD_PERSON", "pers_person_id"),
+                    ("ssd", "SSD_PERSON", "pers_dob"),
+                ]
+            else:
+                dob = datetime.datetime(2015, 1, 2, 0, 0)  # noqa: DTZ001 - as the driver gives it
+                self.rows = [("1", dob), ("2", None), ("1", dob)]
+
+        def fetchall(self) -> list[tuple[object, ...]]:
+            return self.rows
+
+        def fetchmany(self, size: int) -> list[tuple[object, ...]]:
+            chunk, self.rows = self.rows[:size], self.rows[size:]
+            return chunk
+
+        def close(self) -> None:
+            pass
+
+    class Connection:
+        def cursor(self) -> Cursor:  # no name: SQL Server's ODBC cursor fetches as asked
+            return Cursor()
+
+        def close(self) -> None:
+            asked.append(("closed", None))
+
+    def connect(connection_string: str) -> Connection:
+        asked.append(("connect", connection_string))
+        return Connection()
+
+    driver = type(sys)("mssql_python")
+    driver.connect = connect  # type: ignore[attr-defined]
+    driver.Error = Error  # type: ignore[attr-defined]
+    driver.ConnectionStringParseError = ValueError  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "mssql_python", driver)
+
+    extract = open_extract("mssql://reader:pw@sql.example/SSD?schema=ssd", database=True)
+    rows = list(extract.rows("ssd_person"))
+
+    assert not extract.fatal, extract.problems
+    assert extract.source == "mssql://reader@sql.example/SSD?schema=ssd"
+    assert [(row.line, row.key, row.values["pers_dob"]) for row in rows] == [
+        (1, "1", "2015-01-02 00:00:00"),
+        (2, "2", None),
+    ]
+    assert reasons(extract) == ["Duplicate key 1 in the table SSD_PERSON: also on row 1"]
+    assert asked == [
+        ("connect", "Server=sql.example;Database=SSD;UID=reader;PWD=pw"),
+        (
+            "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME FROM INFORMATION_SCHEMA.COLUMNS WHERE "
+            "TABLE_SCHEMA = %(schema)s ORDER BY TABLE_NAME, ORDINAL_POSITION",
+            {"schema": "ssd"},
+        ),
+        ("closed", None),
+        ("connect", "Server=sql.example;Database=SSD;UID=reader;PWD=pw"),
+        ("SELECT [pers_person_id], [pers_dob] FROM [ssd].[SSD_PERSON]", None),
+        ("closed", None),
+    ]
+
+
 def test_a_sql_server_address_becomes_an_odbc_connection_string() -> None:
     assert sqlserver_connection_string(
         "sqlserver://reader:p%3Bw%7D@sql.example:1433/SSD?schema=ssd&TrustServerCertificate=yes"
