@@ -222,6 +222,7 @@ class _Table:
     header: tuple[str | None, ...]  # each cell of the header: its SSD column, or None if blank
     path: Path | None = None  # a CSV file
     relation: str = ""  # a database table, quoted for SQL
+    names: tuple[str, ...] = ()  # a database table's columns, as the database spells them
 
     @property
     def unit_of(self) -> str:
@@ -844,6 +845,7 @@ class _DatabaseExtract(Extract):
                 "row",
                 (),
                 relation=f"{self.dialect.quote(table_schema)}.{self.dialect.quote(table_name)}",
+                names=tuple(found),
             )
             header = self._check_header(table, found)
             if header is not None:
@@ -852,7 +854,10 @@ class _DatabaseExtract(Extract):
 
     def _records(self, table: _Table) -> Iterator[tuple[int, list[str]]]:
         quote = self.dialect.quote
-        sql = f"SELECT {', '.join(quote(c) for c in table.columns)} FROM {table.relation}"  # noqa: S608 - names from the catalogue, quoted
+        selected = [
+            quote(name) for name, column in zip(table.names, table.header, strict=True) if column
+        ]
+        sql = f"SELECT {', '.join(selected)} FROM {table.relation}"  # noqa: S608 - names from the catalogue, quoted
         number = 0
         try:
             connection = self.dialect.connect()

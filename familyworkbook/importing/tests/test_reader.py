@@ -703,7 +703,7 @@ def ssd_database() -> object:
     with psycopg.connect(url, autocommit=True) as source:
         source.execute(
             "CREATE TABLE ssd_person (pers_person_id varchar(48) PRIMARY KEY, "
-            "pers_forename varchar(300), pers_dob timestamp, pers_is_mother char(1))"
+            '"PERS_Forename" varchar(300), pers_dob timestamp, pers_is_mother char(1))'
         )
         source.execute(
             "INSERT INTO ssd_person SELECT 'P' || n, CASE WHEN n = 2 THEN NULL ELSE ' Name' || n "
