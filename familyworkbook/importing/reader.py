@@ -266,6 +266,11 @@ class Extract:
         found = self._tables.get(table)
         return found.label if found else table
 
+    def skipped(self, table: str) -> int:
+        """How many of the table's rows were skipped so far, listed in `problems` or not (past
+        `max_problems` a table's problems are only counted, in one closing problem)."""
+        return self._counted.get(table, 0)
+
     def rows(self, table: str) -> Iterator[Row]:
         """The table's usable rows, streamed; nothing for a table the extract does not have."""
         found = self._tables.get(table)

@@ -422,6 +422,9 @@ def test_past_the_limit_problems_are_counted_not_listed(tmp_path: Path) -> None:
         *["Duplicate key 1 in ssd_person.csv: also on line 2"] * 3,
         "ssd_person.csv has 4 more problems like these, not listed one by one",
     ]
+    assert extract.problems[-1].line is None
+    assert extract.skipped("ssd_person") == 7
+    assert extract.skipped("ssd_contacts") == 0
 
 
 def test_a_large_file_is_streamed_not_read_into_memory(tmp_path: Path) -> None:
