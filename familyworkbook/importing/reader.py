@@ -19,7 +19,10 @@ appended, `fatal` set and that table stops. So:
     for row in extract.rows("ssd_person"): ...
 
 `check()` streams every table once and fills `problems` and `fatal` (encoding, row widths,
-missing keys, duplicate keys). Reading a table again does not repeat its problems.
+missing keys, duplicate keys). Reading a table again does not repeat its problems; past
+`max_problems` (1,000) in one table they are counted (`skipped(table)`) and summed up in one
+closing problem. A row's `line` is its line in the file (the header is line 1) or, in a
+database, its number in key order, so a duplicate's "also on line 2" points at the row kept.
 
 Values are text as the source wrote them, whitespace stripped, with "", "NULL" and "null" read
 as None; `parse_date` and `parse_flag` turn them into dates and booleans. Nothing here
@@ -470,8 +473,8 @@ class _CsvExtract(Extract):
             return
         found: dict[str, Path] = {}
         for path in sorted(folder.iterdir(), key=lambda p: p.name):
-            if path.suffix.lower() != ".csv" or not path.is_file():
-                continue
+            if path.suffix.lower() != ".csv" or path.name.startswith(".") or not path.is_file():
+                continue  # not CSV, or hidden (macOS leaves "._ssd_person.csv" in zip files)
             name = path.stem.lower()
             if name in NOT_IMPORTED:
                 self._add(
@@ -775,8 +778,18 @@ def _said(error: Exception) -> str:
 
 class _DatabaseExtract(Extract):
     dialect: _Dialect
+    _password: str | None = None
+
+    def _said(self, error: Exception) -> str:
+        """What the driver said, never with the password in it."""
+        text = _said(error)
+        if self._password:
+            for secret in {self._password, unquote(self._password)}:
+                text = text.replace(secret, "********")
+        return text
 
     def _open(self, url: str) -> None:
+        self._password = urlsplit(url).password
         scheme = urlsplit(url).scheme.lower()
         address, schema = _split_schema(url)
         make = _DIALECTS.get(scheme)
@@ -811,7 +824,7 @@ class _DatabaseExtract(Extract):
                 Problem(
                     "",
                     f"Cannot read the {self.dialect.name} database at {self.source}: "
-                    f"{_said(error)}. Check the address, and that the database is running "
+                    f"{self._said(error)}. Check the address, and that the database is running "
                     f"and lets this user in",
                 )
             )
@@ -836,9 +849,9 @@ class _DatabaseExtract(Extract):
             self._fail(
                 Problem(
                     PERSON,
-                    f"{where[0].upper()}{where[1:]} has no {PERSON} table: every "
-                    "import needs the people",
-                )  # fmt: skip
+                    f"{where[0].upper()}{where[1:]} has no {PERSON} table: every import needs "
+                    f"the people",
+                )
             )
         for name in TABLES:
             if name not in columns:
@@ -862,7 +875,11 @@ class _DatabaseExtract(Extract):
         selected = [
             quote(name) for name, column in zip(table.names, table.header, strict=True) if column
         ]
-        sql = f"SELECT {', '.join(selected)} FROM {table.relation}"  # noqa: S608 - names from the catalogue, quoted
+        # In key order, so that a row's number is the same however often the table is read.
+        order = [
+            quote(table.names[table.header.index(column)]) for column in TABLES[table.name].key
+        ]
+        sql = f"SELECT {', '.join(selected)} FROM {table.relation} ORDER BY {', '.join(order)}"  # noqa: S608 - names from the catalogue, quoted
         number = 0
         try:
             connection = self.dialect.connect()
@@ -885,7 +902,7 @@ class _DatabaseExtract(Extract):
                 table,
                 Problem(
                     table.name,
-                    f"Reading {table.label} stopped at row {number + 1}: {_said(error)}. "
+                    f"Reading {table.label} stopped at row {number + 1}: {self._said(error)}. "
                     f"Check the database and try again",
                     line=number + 1,
                 ),

@@ -57,6 +57,7 @@ def test_a_file_far_from_any_table_name_says_how_to_name_it(tmp_path: Path) -> N
     people(tmp_path, "1,Ann,Lee,2015-01-02")
     write(tmp_path, "notes.csv", "a,b\n")
     write(tmp_path, "README.txt", "not a CSV file, so not looked at\n")
+    write(tmp_path, "._ssd_person.csv", "\x00\x05hidden: macOS metadata\n")
 
     extract = open_extract(str(tmp_path))
 
@@ -667,8 +668,34 @@ def test_sql_server_is_read_through_the_same_db_api_path(monkeypatch: pytest.Mon
         ),
         ("closed", None),
         ("connect", "Server=sql.example;Database=SSD;UID=reader;PWD=pw"),
-        ("SELECT [pers_person_id], [pers_dob] FROM [ssd].[SSD_PERSON]", None),
+        (
+            "SELECT [pers_person_id], [pers_dob] FROM [ssd].[SSD_PERSON] ORDER BY [pers_person_id]",
+            None,
+        ),
         ("closed", None),
+    ]
+
+
+def test_a_driver_error_never_shows_the_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Error(Exception):
+        pass
+
+    def connect(connection_string: str) -> None:
+        raise Error(f"Login failed.\nConnection string: {connection_string}")
+
+    driver = type(sys)("mssql_python")
+    driver.connect = connect  # type: ignore[attr-defined]
+    driver.Error = Error  # type: ignore[attr-defined]
+    driver.ConnectionStringParseError = ValueError  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "mssql_python", driver)
+
+    extract = open_extract("mssql://reader:s%40cret@sql.example/SSD", database=True)
+
+    assert extract.fatal
+    assert reasons(extract) == [
+        "Cannot read the SQL Server database at mssql://reader@sql.example/SSD: Login failed. "
+        "Connection string: Server=sql.example;Database=SSD;UID=reader;PWD=********. Check the "
+        "address, and that the database is running and lets this user in"
     ]
 
 
@@ -719,7 +746,7 @@ def ssd_database() -> object:
         )
         source.execute(
             "INSERT INTO ssd_contacts VALUES ('C1', 'P1', '2024-03-05', '{\"a\": 1}'), "
-            "('C2', 'P1', NULL, NULL), ('C1', 'P2', '2024-03-06', NULL)"
+            "('C2', 'P1', NULL, NULL), ('C1', 'P2', '2024-03-05', '{\"a\": 1}')"
         )
         source.execute("CREATE TABLE django_migrations (id int)")  # not SSD: not looked at
         source.execute("CREATE SCHEMA other")
@@ -744,15 +771,20 @@ def test_postgresql_tables_are_read_like_the_files(ssd_database: str) -> None:
     assert parse_date(first.values["pers_dob"] or "") == datetime.date(2015, 1, 3)
     assert next(row for row in people if row.key == "P2").values["pers_forename"] is None
     assert first.values["pers_gender"] is None  # not a column of this table
-    assert sorted(row.line for row in people) == list(range(1, 4501))
+    assert [row.line for row in people] == list(range(1, 4501))
+    assert [row.key for row in people[:3]] == ["P1", "P10", "P100"]
 
     contacts = list(extract.rows("ssd_contacts"))
     assert [row.key for row in contacts] == ["C1", "C2"]
     assert contacts[0].values["cont_contact_date"] == "2024-03-05"
     assert contacts[0].values["cont_contact_outcome_json"] == '{"a": 1}'
     assert contacts[1].values["cont_contact_date"] is None
+    # Rows come in key order: a table's row numbers are the same each time it is read.
+    assert [row.line for row in contacts] == [1, 3]
     assert reasons(extract) == ["Duplicate key C1 in the table ssd_contacts: also on row 1"]
-    assert extract.problems[0].line == 3
+    assert extract.problems[0].line == 2
+    extract.check()
+    assert len(extract.problems) == 1
 
 
 def test_postgresql_rows_come_from_a_named_cursor_in_chunks(
@@ -839,7 +871,8 @@ def test_a_database_that_cannot_be_reached_is_fatal_without_its_password(
 
     assert extract.fatal
     assert (
-        extract.source == f"postgresql://postgres@{parts.hostname}:{parts.port}/fwb_reader_absent"
+        extract.source
+        == f"{parts.scheme}://postgres@{parts.hostname}:{parts.port}/fwb_reader_absent"
     )
     (problem,) = extract.problems
     assert problem.reason.startswith(f"Cannot read the PostgreSQL database at {extract.source}: ")
