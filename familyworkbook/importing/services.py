@@ -393,6 +393,9 @@ class Importer:
             changed.append(family_plan)
         if not changed:
             return
+        # Records no one row is (a family's case, a membership without an ssd_family row...).
+        derived = [o.anchor for p in changed for o in p.objects if o.anchor not in existing]
+        existing.update(self.existing(derived))
         if self.run.dry_run:
             for family_plan in changed:
                 self.tally(family_plan, existing)
@@ -547,10 +550,14 @@ class Importer:
                     )
                     records.append(record)
                 elif found.digest != planning.digest(row):
-                    found.digest = planning.digest(row)
-                    found.data = planning.unmapped(row, USED.get(row.table, set()))
-                    found.last_run = self.run
-                    changed_records.append(found)
+                    changed_records.append(
+                        SourceRecord(
+                            pk=found.pk,
+                            digest=planning.digest(row),
+                            data=planning.unmapped(row, USED.get(row.table, set())),
+                            last_run=self.run,
+                        )
+                    )
         placed = {(r.table, r.key) for o in family_plan.objects for r in o.rows}
         for row in family_plan.rows:
             anchor = (row.table, row.key)
@@ -572,10 +579,14 @@ class Importer:
                     )
                 )
             elif found.digest != planning.digest(row):
-                found.digest = planning.digest(row)
-                found.data = {k: v for k, v in row.values.items() if v is not None}
-                found.last_run = self.run
-                changed_records.append(found)
+                changed_records.append(
+                    SourceRecord(
+                        pk=found.pk,
+                        digest=planning.digest(row),
+                        data={k: v for k, v in row.values.items() if v is not None},
+                        last_run=self.run,
+                    )
+                )
         SourceRecord.objects.bulk_create(records, batch_size=2000)
         if changed_records:
             SourceRecord.objects.bulk_update(
