@@ -13,42 +13,24 @@
 from __future__ import annotations
 
 import csv
-import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import IO, Any
 
 from django.template.loader import render_to_string
 
-from familyworkbook.importing import spec
+from familyworkbook.importing import reader, spec
 from familyworkbook.importing.models import ImportProblem, ImportRun
 
 OUTCOMES = ("imported", "updated", "unchanged", "rejected")
 COUNTS = ("read", *OUTCOMES)
 CSV_COLUMNS = ("table", "key", "line", "field", "outcome", "reason", "family")
 
-# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _own_safe_cell(value: Any) -> str:
-    """The value as text, with "'" in front if a spreadsheet would take it for a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _safe_cell_function() -> Callable[[Any], str]:
-    """The reader's `safe_cell` where it has one (one rule for the whole app), else ours."""
-    try:
-        reader = importlib.import_module("familyworkbook.importing.reader")
-    except ImportError:
-        return _own_safe_cell
-    return getattr(reader, "safe_cell", _own_safe_cell)
-
 
 def safe_cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return str(_safe_cell_function()(text))
+    """The value as text for the CSV, through the reader's rule for formula-like values (one
+    rule for the whole app): "'" in front of one starting = + - @, a tab or a carriage return."""
+    return reader.safe_cell("" if value is None else str(value))
 
 
 def counts_of(counts: Mapping[str, Any] | None) -> dict[str, int]:

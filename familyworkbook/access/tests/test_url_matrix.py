@@ -31,6 +31,13 @@ FAMILY = "family"  # the family's record
 TEAM = "team"  # a team: reference data; its pages list only visible cases
 OPAQUE = "opaque"  # another app's record this world does not create: 404 for everyone
 FREE = "free"  # a free word (a chapter slug, a file format): names no record
+IMPORT_RUN = "import run"  # an SSD import run (importing.ImportRun): council-wide, no family
+
+
+def _import_run(child: Any, world: World) -> int:
+    from familyworkbook.importing.models import ImportRun
+
+    return ImportRun.objects.get_or_create(source="access matrix")[0].pk
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,8 @@ KWARGS: dict[str, Kw] = {
             "sar_id",
         ]
     },
+    # An import run (importing/): the import pages are the system administrator's.
+    "run_id": Kw(IMPORT_RUN, _import_run),
     # A background job (core.Job, a UUID): only its starter sees it, tested in the apps that
     # start jobs; a job nobody started is 404 for everyone.
     "job_id": Kw(OPAQUE, lambda c, w: "00000000-0000-4000-8000-00003b9ac9ff"),
@@ -142,6 +151,12 @@ GATES: dict[str, str] = {
             "proposal_cancel",
             "destroyed",
         ]
+    },
+    # Imports from a Standard Safeguarding Dataset extract (issue 16): the runs, a run's
+    # reconciliation and its reports, and the form that starts one. (imports:job is a job.)
+    **{
+        f"imports:{name}": SYSTEM_ADMINS
+        for name in ["runs", "start", "run", "report_csv", "report_html", "job"]
     },
     # The training register and clinical supervision log: managers and performance staff
     # (insights.services.RECORDING_ROLES); the matrix's IG and council personas are

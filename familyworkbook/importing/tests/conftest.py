@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from familyworkbook.demo import builders
@@ -45,3 +47,8 @@ def add_problem(run: ImportRun, **extra) -> ImportProblem:
     }
     fields.update(extra)
     return ImportProblem.objects.create(run=run, **fields)
+
+
+def text(html: str) -> str:
+    """The page's text as a reader hears it: tags dropped, white space collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
