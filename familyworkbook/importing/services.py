@@ -172,20 +172,16 @@ class Importer:
     def execute(self) -> None:
         index = planning.Index.load(self.extract)
         for problem in self.extract.problems:
-            self.counts.add(problem.table if problem.table in TABLES else problem.table, "rejected")
             self.problem(
                 planning.Issue(
                     problem.table, problem.key, problem.line, problem.field, problem.reason
                 )
             )
-        for table, n in index.read.items():
-            self.counts.add(table, "read", n)
-        for table in TABLES:
-            if table in self.extract.tables():
-                self.counts.tables[table]  # noqa: B018 - every table present gets a line
-        for problem in self.extract.problems:
-            if problem.table in TABLES:
-                self.counts.add(problem.table, "read")
+        for table in self.extract.tables():
+            self.counts.tables[table]  # noqa: B018 - every table present gets a line
+            skipped = self.extract.skipped(table)  # duplicates, rows that do not fit the header
+            self.counts.add(table, "read", index.read.get(table, 0) + skipped)
+            self.counts.add(table, "rejected", skipped)
         for row, reason in index.orphans:
             self.counts.add(row.table, "rejected")
             self.problem(
@@ -406,8 +402,7 @@ class Importer:
                 history.context(import_run=self.run.pk, user=self.actor.pk),
                 history_bulk.load(),
             ):
-                for family_plan in changed:
-                    self.write(family_plan, existing)
+                self.write(changed, existing)
         except (IntegrityError, DatabaseError):
             for family_plan in changed:
                 try:
@@ -416,7 +411,7 @@ class Importer:
                         history.context(import_run=self.run.pk, user=self.actor.pk),
                         history_bulk.load(),
                     ):
-                        self.write(family_plan, existing)
+                        self.write([family_plan], existing)
                 except (IntegrityError, DatabaseError) as error:
                     self.reject(
                         family_plan,
@@ -469,8 +464,9 @@ class Importer:
         ] += 1
 
     def write(
-        self, family_plan: planning.FamilyPlan, existing: dict[tuple[str, str], SourceRecord]
+        self, plans: list[planning.FamilyPlan], existing: dict[tuple[str, str], SourceRecord]
     ) -> None:
+        """Insert (or update) the records of these families: one bulk insert per model."""
         pk_of: dict[tuple[str, str], int] = {("team", "default"): self.team_pk.get("default", 0)}
         pk_of.update({("ssd_department", k): v for k, v in self.team_pk.items()})
         pk_of.update({("ssd_professionals", k): v for k, v in self.worker_pk.items()})
@@ -478,13 +474,9 @@ class Importer:
             if record.target_id is not None:
                 pk_of.setdefault(anchor, record.target_id)
         by_model: dict[type[models.Model], list[planning.Obj]] = defaultdict(list)
-        for obj in family_plan.objects:
-            by_model[obj.model].append(obj)
-        family_pk: int | None = (
-            existing[("family", family_plan.key)].target_id
-            if ("family", family_plan.key) in existing
-            else None
-        )
+        for family_plan in plans:
+            for obj in family_plan.objects:
+                by_model[obj.model].append(obj)
         created: list[tuple[planning.Obj, models.Model]] = []
         for model in ORDER:
             objs = by_model.get(model, [])
@@ -504,18 +496,12 @@ class Importer:
                 if model is Relationship:
                     Rows._save_relationships(instances)  # with their inverses
                 else:
-                    model._default_manager.bulk_create(instances)
+                    model._default_manager.bulk_create(instances, batch_size=2000)
                 for obj, instance in zip(new, instances, strict=True):
                     pk_of[obj.anchor] = instance.pk
                     created.append((obj, instance))
                 if model is Family:
-                    family_pk = instances[0].pk
-                    if instances[0].reference.startswith("NEW"):
-                        from familyworkbook.people.services import _free_reference
-
-                        Family.objects.filter(pk=family_pk).update(
-                            reference=_free_reference(Family, "reference", "F", family_pk)
-                        )
+                    self.assign_references(instances)
                 if model is Person:
                     from familyworkbook.people.services import _assign_la_child_id
 
@@ -526,72 +512,82 @@ class Importer:
                 self.update(model, old, pk_of, existing)
         records: list[SourceRecord] = []
         changed_records: list[SourceRecord] = []
-        for obj, instance in created:
-            if not obj.rows:
-                records.append(
-                    self.source_record(obj.anchor[0], obj.anchor[1], "", instance, family_pk, {})
-                )
-        for obj in family_plan.objects:
-            target_pk = pk_of[obj.anchor]
-            for row in obj.rows:
+        for family_plan in plans:
+            family_pk = pk_of[("family", family_plan.key)]
+            for obj in family_plan.objects:
+                target_pk = pk_of[obj.anchor]
+                if not obj.rows and obj.anchor not in existing:
+                    records.append(
+                        self.source_record(obj.anchor[0], obj.anchor[1], "", None, family_pk, {})
+                    )
+                    records[-1].target_type = _label(obj.model)
+                    records[-1].target_id = target_pk
+                for row in obj.rows:
+                    self.provenance(
+                        row,
+                        obj.model,
+                        target_pk,
+                        family_pk,
+                        existing,
+                        records,
+                        changed_records,
+                        planning.unmapped(row, USED.get(row.table, set())),
+                    )
+            placed = {(r.table, r.key) for o in family_plan.objects for r in o.rows}
+            for row in family_plan.rows:
                 anchor = (row.table, row.key)
-                found = existing.get(anchor)
-                if found is None:
-                    record = SourceRecord(
-                        table=row.table,
-                        key=row.key[:200],
-                        digest=planning.digest(row),
-                        target_type=_label(obj.model),
-                        target_id=target_pk,
-                        family_id=family_pk,
-                        data=planning.unmapped(row, USED.get(row.table, set())),
-                        first_run=self.run,
-                        last_run=self.run,
-                    )
-                    records.append(record)
-                elif found.digest != planning.digest(row):
-                    changed_records.append(
-                        SourceRecord(
-                            pk=found.pk,
-                            digest=planning.digest(row),
-                            data=planning.unmapped(row, USED.get(row.table, set())),
-                            last_run=self.run,
-                        )
-                    )
-        placed = {(r.table, r.key) for o in family_plan.objects for r in o.rows}
-        for row in family_plan.rows:
-            anchor = (row.table, row.key)
-            if anchor in placed or anchor in family_plan.rejected_rows:
-                continue
-            found = existing.get(anchor)
-            if found is None:  # kept as source data against the family
-                records.append(
-                    SourceRecord(
-                        table=row.table,
-                        key=row.key[:200],
-                        digest=planning.digest(row),
-                        target_type=_label(Family),
-                        target_id=family_pk,
-                        family_id=family_pk,
-                        data=dict((k, v) for k, v in row.values.items() if v is not None),
-                        first_run=self.run,
-                        last_run=self.run,
-                    )
-                )
-            elif found.digest != planning.digest(row):
-                changed_records.append(
-                    SourceRecord(
-                        pk=found.pk,
-                        digest=planning.digest(row),
-                        data={k: v for k, v in row.values.items() if v is not None},
-                        last_run=self.run,
-                    )
+                if anchor in placed or anchor in family_plan.rejected_rows:
+                    continue
+                # Kept as source data against the family.
+                data = {k: v for k, v in row.values.items() if v is not None}
+                self.provenance(
+                    row, Family, family_pk, family_pk, existing, records, changed_records, data
                 )
         SourceRecord.objects.bulk_create(records, batch_size=2000)
         if changed_records:
             SourceRecord.objects.bulk_update(
                 changed_records, ["digest", "data", "last_run"], batch_size=500
             )
+
+    def provenance(
+        self,
+        row: Any,
+        model: type[models.Model],
+        target_pk: int,
+        family_pk: int,
+        existing: dict[tuple[str, str], SourceRecord],
+        records: list[SourceRecord],
+        changed: list[SourceRecord],
+        data: dict[str, Any],
+    ) -> None:
+        found = existing.get((row.table, row.key))
+        digest = planning.digest(row)
+        if found is None:
+            records.append(
+                SourceRecord(
+                    table=row.table,
+                    key=row.key[:200],
+                    digest=digest,
+                    target_type=_label(model),
+                    target_id=target_pk,
+                    family_id=family_pk,
+                    data=data,
+                    first_run=self.run,
+                    last_run=self.run,
+                )
+            )
+        elif found.digest != digest:
+            changed.append(SourceRecord(pk=found.pk, digest=digest, data=data, last_run=self.run))
+
+    @staticmethod
+    def assign_references(families: list[Family]) -> None:
+        """A family the extract gave no usable reference gets the product's own ("F" + id)."""
+        from familyworkbook.people.services import _free_reference
+
+        for family in families:
+            if family.reference.startswith("NEW"):
+                family.reference = _free_reference(Family, "reference", "F", family.pk)
+                Family.objects.filter(pk=family.pk).update(reference=family.reference)
 
     def update(
         self,

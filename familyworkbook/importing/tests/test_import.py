@@ -272,12 +272,12 @@ def test_ctrl_c_leaves_each_family_in_or_out_and_a_rerun_continues(
     real = services.Importer.write
     calls = {"n": 0}
 
-    def interrupted(self, family_plan, existing):  # type: ignore[no-untyped-def]
+    def interrupted(self, plans, existing):  # type: ignore[no-untyped-def]
         calls["n"] += 1
         if calls["n"] == 2:
-            real(self, family_plan, existing)  # half the family written...
+            real(self, plans, existing)  # half the family written...
             raise KeyboardInterrupt  # ...then Ctrl-C before its transaction commits
-        return real(self, family_plan, existing)
+        return real(self, plans, existing)
 
     monkeypatch.setattr(services.Importer, "write", interrupted)
     with pytest.raises(KeyboardInterrupt):
@@ -327,3 +327,18 @@ def test_an_extract_without_people_changes_nothing_and_says_why(tmp_path: Path) 
     assert run.status == ImportRun.Status.FAILED
     assert "ssd_person" in run.problems.get().reason
     assert not Person.objects.exists()
+
+
+def test_a_duplicate_key_is_read_rejected_and_reported(tmp_path: Path) -> None:
+    data = extract.tables()
+    data["ssd_contacts"].append(dict(data["ssd_contacts"][0], cont_contact_date="2024-01-10"))
+    run = run_import(str(extract.write(tmp_path / "x", data)))
+    assert run.tables["ssd_contacts"] == {
+        "read": 2,
+        "imported": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 1,
+    }
+    duplicate = run.problems.get(table="ssd_contacts", outcome="rejected")
+    assert duplicate.line == 3 and "K1" in duplicate.reason
