@@ -67,6 +67,19 @@ def start(request: HttpRequest) -> HttpResponse:
 @require_GET
 def job(request: HttpRequest, job_id: Any) -> HttpResponse:
     require_system_admin(request)
+
+    def summary(job: Any) -> list[tuple[str, Any]]:
+        if job.status != job.Status.DONE:
+            return []
+        families = report.counts_of((job.result or {}).get("families"))
+        return [
+            (_("Families read"), families["read"]),
+            (_("Families imported"), families["imported"]),
+            (_("Families updated"), families["updated"]),
+            (_("Families unchanged"), families["unchanged"]),
+            (_("Families rejected"), families["rejected"]),
+        ]
+
     return job_page(
         request,
         job_id,
@@ -74,6 +87,7 @@ def job(request: HttpRequest, job_id: Any) -> HttpResponse:
         back_url=reverse("imports:runs"),
         back_label=_("Imports"),
         result_label=_("See the reconciliation report"),
+        summary=summary,
     )
 
 

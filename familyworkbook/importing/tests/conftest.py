@@ -51,4 +51,4 @@ def add_problem(run: ImportRun, **extra) -> ImportProblem:
 
 def text(html: str) -> str:
     """The page's text as a reader hears it: tags dropped, white space collapsed."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))

@@ -85,6 +85,13 @@ def test_counts_that_do_not_add_up_are_flagged_on_the_page(admin, root):
     assert "The counts do not reconcile" in html and "Reconciles: no" in text(html)
 
 
+def test_a_run_still_reading_shows_that_nothing_is_counted_yet(admin, root):
+    run = make_run(status=ImportRun.Status.RUNNING, tables={}, families={})
+    html = admin.get(reverse("imports:run", args=[run.pk])).content.decode()
+    assert "Running" in html and "No table was read." in html
+    assert "fwb-chart" not in html
+
+
 def test_problems_are_paged_100_at_a_time_and_filtered_by_table(admin, root):
     run = make_run()
     for n in range(130):
@@ -220,6 +227,7 @@ def test_starting_an_import_runs_it_as_a_job_whose_result_is_the_run(
     assert job.result["run"] == run.pk and job.result["dry_run"] is dry_run
     page = admin.get(response["Location"]).content.decode()
     assert reverse("imports:run", args=[run.pk]) in page
+    assert "Families imported 3" in text(page)  # make_run's families: 3 imported
 
 
 def test_a_failed_import_shows_its_error_on_the_job_page(admin, root, monkeypatch):
