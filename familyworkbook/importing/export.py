@@ -697,6 +697,70 @@ class Export:
             values["prep_plo_family_id"] = reference
             self.write("ssd_pre_proceedings", values)
 
+    def oc2_items(
+        self,
+        pk: int,
+        child_id: int,
+        year: int,
+        convicted: bool | None,
+        health_check: bool | None,
+        immunisations: bool | None,
+        teeth: bool | None,
+        assessment: bool | None,
+        misuse: bool | None,
+        received: bool | None,
+    ) -> None:
+        """A year's OC2 items, each in the SSD table that holds it, dated 31 March of the year.
+
+        The SSD lists convictions, so only a conviction is written: "not convicted" has no row.
+        """
+        person, day = self.key(child_id), year_end(year)
+        if convicted:
+            self.write(
+                "ssd_cla_convictions",
+                {
+                    "clac_cla_conviction_id": f"OCC{pk}",
+                    "clac_person_id": person,
+                    "clac_cla_conviction_date": day,
+                },
+            )
+        for name, value in (
+            ("health_check", health_check),
+            ("teeth_check", teeth),
+            ("health_assessment", assessment),
+        ):
+            if value is not None:
+                self.write(
+                    "ssd_cla_health",
+                    {
+                        "clah_health_check_id": f"OCH{pk}-{name}",
+                        "clah_person_id": person,
+                        "clah_health_check_type": HEALTH_CHECKS[name],
+                        "clah_health_check_date": day,
+                        "clah_health_check_status": value,
+                    },
+                )
+        if immunisations is not None:
+            self.write(
+                "ssd_cla_immunisations",
+                {
+                    "clai_person_id": person,
+                    "clai_immunisations_status": immunisations,
+                    "clai_immunisations_status_date": day,
+                },
+            )
+        if misuse is not None:
+            self.write(
+                "ssd_cla_substance_misuse",
+                {
+                    "clas_substance_misuse_id": f"OCS{pk}",
+                    "clas_person_id": person,
+                    "clas_substance_misuse_date": day,
+                    "clas_substance_misused": misuse,
+                    "clas_intervention_received": received,
+                },
+            )
+
     def outcomes(self) -> None:
         """Care leavers (OC3), previous permanence, adoption decisions and SDQ scores (OC2)."""
         rows = _stream(
@@ -787,8 +851,40 @@ class Export:
             "year",
             "sdq_reason",
             "sdq_score",
+            "convicted",
+            "health_check",
+            "immunisations",
+            "teeth_check",
+            "health_assessment",
+            "substance_misuse",
+            "intervention_received",
         )
-        for pk, child_id, year, reason, score in rows:
+        for (
+            pk,
+            child_id,
+            year,
+            reason,
+            score,
+            convicted,
+            health_check,
+            immunisations,
+            teeth,
+            assessment,
+            misuse,
+            received,
+        ) in rows:
+            self.oc2_items(
+                pk,
+                child_id,
+                year,
+                convicted,
+                health_check,
+                immunisations,
+                teeth,
+                assessment,
+                misuse,
+                received,
+            )
             self.write(
                 "ssd_sdq_scores",
                 {
@@ -799,6 +895,14 @@ class Export:
                     "csdq_sdq_score": score,
                 },
             )
+
+
+# ssd_cla_health.clah_health_check_type for each OC2 item (read back by plan.OC2_HEALTH).
+HEALTH_CHECKS = {
+    "health_check": "Annual health check",
+    "teeth_check": "Dental check",
+    "health_assessment": "Health assessment",
+}
 
 
 def address_json(line_1: str, line_2: str, town: str) -> str:

@@ -216,13 +216,6 @@ COMBINED = (
     "ssd_cla_placement",
     "ssd_legal_status",
     "ssd_immigration_status",
-)
-
-# Kept verbatim against the family: the product has no record of its own for these yet.
-SOURCE_ONLY = (
-    "ssd_contacts",
-    "ssd_early_help_episodes",
-    "ssd_cla_care_plan",
     "ssd_cla_convictions",
     "ssd_cla_health",
     "ssd_cla_immunisations",
@@ -231,6 +224,13 @@ SOURCE_ONLY = (
     "ssd_permanence",
     "ssd_care_leavers",
     "ssd_sdq_scores",
+)
+
+# Kept verbatim against the family: the product has no record of its own for these yet.
+SOURCE_ONLY = (
+    "ssd_contacts",
+    "ssd_early_help_episodes",
+    "ssd_cla_care_plan",
     "ssd_voice_of_child",
     "ssd_ehcp_requests",
     "ssd_ehcp_assessment",

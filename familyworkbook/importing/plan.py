@@ -14,6 +14,7 @@ the last word: `services` rejects a family whose records the database refuses.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -24,7 +25,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from familyworkbook.cases.lac_models import SocialWorkerChange, UascStatus
+from familyworkbook.cases.lac_models import (
+    AdoptionDecision,
+    CareLeaverOutcome,
+    LookedAfterOutcome,
+    PreviousPermanence,
+    SocialWorkerChange,
+    UascStatus,
+)
 from familyworkbook.cases.models import (
     Allocation,
     Case,
@@ -663,6 +671,8 @@ def plan_family(index: Index, family_key: str, ctx: Context) -> FamilyPlan:
     _reviews(plan, by_table, objects, people, add)
     _uasc(plan, by_table, people, add)
     _involvements(plan, by_table, ctx, case, add)
+    _outcomes(plan, by_table, people, add)
+    _permanence(plan, by_table, objects, people, add)
 
     # Everything else: kept as source data against the family.
     handled = set(mapping.MAPS) | set(mapping.COMBINED)
@@ -1107,3 +1117,249 @@ class _Roles(dict[str, str]):
 
 
 _ROLES = _Roles()
+
+
+def collection_year(day: dt.date) -> int:
+    """The collection year (ending 31 March) a day falls in: 2026 for 1 April 2025 to 31 March 2026."""
+    return day.year if (day.month, day.day) <= (3, 31) else day.year + 1
+
+
+# ssd_cla_health.clah_health_check_type (lower case) -> LookedAfterOutcome field.
+OC2_HEALTH = {
+    "annual health check": "health_check",
+    "health check": "health_check",
+    "dental check": "teeth_check",
+    "dental": "teeth_check",
+    "health assessment": "health_assessment",
+}
+
+
+def _outcomes(plan, by_table, people, add) -> None:  # type: ignore[no-untyped-def]
+    """OC2 (one record a child a year: SDQ, convictions, health, immunisations, substance
+    misuse) and OC3 (care leavers), each from the SSD table that holds the item."""
+    years: dict[tuple[str, int], Obj] = {}
+
+    def year_of(row: Row, person: str, column: str) -> Obj:
+        day = date(row, column, required=True)
+        assert day is not None
+        key = (person, collection_year(day))
+        if key not in years:
+            years[key] = add(
+                Obj(
+                    ("oc2", f"{person}/{key[1]}"),
+                    LookedAfterOutcome,
+                    {"year": key[1]},
+                    parents={"child": people[person].anchor},
+                )
+            )
+        return years[key]
+
+    def person_of(row: Row) -> str:
+        return row.values.get(TABLES[row.table].person or "") or ""
+
+    for row in by_table["ssd_sdq_scores"]:
+        try:
+            score_text = row.values.get("csdq_sdq_score")
+            score = None
+            if score_text is not None:
+                if not score_text.isdigit() or int(score_text) > 40:
+                    raise RowError(
+                        "csdq_sdq_score",
+                        f"csdq_sdq_score '{score_text[:10]}' is not a score from 0 to 40",
+                    )
+                score = int(score_text)
+            reason = code(LookedAfterOutcome, "sdq_reason", row, "csdq_sdq_reason", required=False)
+            outcome = year_of(row, person_of(row), "csdq_sdq_completed_date")
+        except RowError as error:
+            plan.reject_row(row, error)
+            continue
+        outcome.values.update(sdq_score=score, sdq_reason=reason)
+        outcome.rows.append(row)
+    for row in by_table["ssd_cla_convictions"]:
+        try:
+            outcome = year_of(row, person_of(row), "clac_cla_conviction_date")
+        except RowError as error:
+            plan.reject_row(row, error)
+            continue
+        outcome.values["convicted"] = True
+        outcome.rows.append(row)
+    for row in by_table["ssd_cla_health"]:
+        name = OC2_HEALTH.get((row.values.get("clah_health_check_type") or "").lower())
+        try:
+            if name is None:
+                raise RowError(
+                    "clah_health_check_type",
+                    "clah_health_check_type is not an annual health check, dental check or health assessment",
+                )
+            status = flag(row, "clah_health_check_status", required=True)
+            outcome = year_of(row, person_of(row), "clah_health_check_date")
+        except RowError as error:
+            plan.reject_row(row, error)
+            continue
+        outcome.values[name] = status
+        outcome.rows.append(row)
+    for row in by_table["ssd_cla_immunisations"]:
+        try:
+            status = flag(row, "clai_immunisations_status", required=True)
+            outcome = year_of(row, person_of(row), "clai_immunisations_status_date")
+        except RowError as error:
+            plan.reject_row(row, error)
+            continue
+        outcome.values["immunisations"] = status
+        outcome.rows.append(row)
+    for row in by_table["ssd_cla_substance_misuse"]:
+        try:
+            misused = flag(row, "clas_substance_misused", required=True)
+            received = flag(row, "clas_intervention_received")
+            outcome = year_of(row, person_of(row), "clas_substance_misuse_date")
+        except RowError as error:
+            plan.reject_row(row, error)
+            continue
+        outcome.values.update(substance_misuse=misused, intervention_received=received)
+        outcome.rows.append(row)
+    for outcome in years.values():
+        try:
+            check(LookedAfterOutcome, outcome.values, outcome.rows[0])
+        except RowError as error:
+            for row in outcome.rows:
+                plan.reject_row(row, error)
+            plan.objects.remove(outcome)
+    tmap_fields = ("in_touch", "activity", "accommodation")
+    for row in by_table["ssd_care_leavers"]:
+        try:
+            contact = date(row, "clea_care_leaver_latest_contact", required=True)
+            assert contact is not None
+            values: dict[str, Any] = {"year": collection_year(contact)}
+            for name, column in zip(
+                tmap_fields,
+                (
+                    "clea_care_leaver_in_touch",
+                    "clea_care_leaver_activity",
+                    "clea_care_leaver_accommodation",
+                ),
+                strict=True,
+            ):
+                values[name] = code(
+                    CareLeaverOutcome, name, row, column, required=name == "in_touch"
+                )
+        except RowError as error:
+            plan.reject_row(row, error)
+            continue
+        add(
+            Obj(
+                ("ssd_care_leavers", row.key),
+                CareLeaverOutcome,
+                values,
+                parents={"child": people[person_of(row)].anchor},
+                rows=[row],
+            )
+        )
+
+
+def _permanence(plan, by_table, objects, people, add) -> None:  # type: ignore[no-untyped-def]
+    """Adoption decisions (ssd_permanence) and previous permanence (ssd_cla_previous_permanence).
+
+    The SSD does not say which period of care a previous-permanence row belongs to: a child's
+    rows are paired, in key order, with the child's periods of care in start order (a period
+    starts with an episode whose reason is S, "started to be looked after").
+    """
+    for row in by_table["ssd_permanence"]:
+        try:
+            decided = date(row, "perm_adm_decision_date", required=True)
+            number = row.values.get("perm_number_of_adopters")
+            if number is not None and not number.isdigit():
+                raise RowError("perm_number_of_adopters", "perm_number_of_adopters is not a number")
+            values = {
+                "decided_on": decided,
+                "matched_on": date(row, "perm_matched_date"),
+                "with_foster_carers": flag(row, "perm_adopted_by_carer_flag"),
+                "reversed_on": date(row, "perm_decision_reversed_date"),
+                "reversal_reason": code(
+                    AdoptionDecision,
+                    "reversal_reason",
+                    row,
+                    "perm_decision_reversed_reason",
+                    required=False,
+                ),
+                "adopters": code(
+                    AdoptionDecision, "adopters", row, "perm_adopter_sex", required=False
+                ),
+                "adopters_legal_status": code(
+                    AdoptionDecision,
+                    "adopters_legal_status",
+                    row,
+                    "perm_adopter_legal_status",
+                    required=False,
+                ),
+                "number_of_adopters": int(number) if number is not None else None,
+            }
+            check(AdoptionDecision, values, row)
+        except RowError as error:
+            plan.reject_row(row, error)
+            continue
+        person = row.values.get("perm_person_id") or ""
+        add(
+            Obj(
+                ("ssd_permanence", row.key),
+                AdoptionDecision,
+                values,
+                parents={"child": people[person].anchor},
+                rows=[row],
+            )
+        )
+
+    periods: dict[str, list[dt.date]] = defaultdict(list)
+    for obj in plan.objects:
+        if obj.model is LookedAfterEpisode and obj.values.get("reason_new_episode") == "S":
+            periods[obj.parents["child"][1]].append(obj.values["started_on"])
+    taken: dict[str, int] = defaultdict(int)
+    for row in sorted(by_table["ssd_cla_previous_permanence"], key=lambda r: _natural(r.key)):
+        person = row.values.get("lapp_person_id") or ""
+        starts = sorted(periods.get(person, []))
+        if taken[person] >= len(starts):
+            plan.reject_row(
+                row,
+                RowError(
+                    "lapp_person_id",
+                    "no period of care of this child is left to pair this previous permanence with",
+                ),
+            )
+            continue
+        started = starts[taken[person]]
+        taken[person] += 1
+        try:
+            order_date = row.values.get("lapp_previous_permanence_order_date") or ""
+            if order_date:
+                with contextlib.suppress(ValueError):  # a year or a month alone is kept
+                    order_date = parse_date(order_date).strftime("%d/%m/%Y")
+            values = {
+                "care_started_on": started,
+                "kind": code(
+                    PreviousPermanence,
+                    "kind",
+                    row,
+                    "lapp_previous_permanence_option",
+                    required=True,
+                ),
+                "local_authority": text(row, "lapp_previous_permanence_la", 9),
+                "order_date": order_date[:10],
+            }
+        except RowError as error:
+            plan.reject_row(row, error)
+            continue
+        add(
+            Obj(
+                ("ssd_cla_previous_permanence", row.key),
+                PreviousPermanence,
+                values,
+                parents={"child": people[person].anchor},
+                rows=[row],
+            )
+        )
+
+
+def _natural(key: str) -> tuple[Any, ...]:
+    """'PRP10' after 'PRP9'."""
+    import re
+
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", key))

@@ -35,8 +35,12 @@ from django.db import DatabaseError, IntegrityError, models, transaction
 
 from familyworkbook import audit, history
 from familyworkbook.cases.lac_models import (
+    AdoptionDecision,
+    CareLeaverOutcome,
+    LookedAfterOutcome,
     LookedAfterReview,
     MissingEpisode,
+    PreviousPermanence,
     SocialWorkerChange,
     UascStatus,
 )
@@ -98,6 +102,10 @@ ORDER: list[type[models.Model]] = [
     LookedAfterEpisode,
     LookedAfterReview,
     UascStatus,
+    LookedAfterOutcome,
+    CareLeaverOutcome,
+    AdoptionDecision,
+    PreviousPermanence,
 ]
 OUTCOMES = ("read", "imported", "updated", "unchanged", "rejected")
 
@@ -736,6 +744,64 @@ def _used() -> dict[str, set[str]]:
                 "immi_immigration_status_end_date",
             },
             "ssd_department": {"dept_team_id", "dept_team_name"},
+            "ssd_sdq_scores": {
+                "csdq_table_id",
+                "csdq_person_id",
+                "csdq_sdq_completed_date",
+                "csdq_sdq_reason",
+                "csdq_sdq_score",
+            },
+            "ssd_cla_convictions": {
+                "clac_cla_conviction_id",
+                "clac_person_id",
+                "clac_cla_conviction_date",
+            },
+            "ssd_cla_health": {
+                "clah_health_check_id",
+                "clah_person_id",
+                "clah_health_check_type",
+                "clah_health_check_date",
+                "clah_health_check_status",
+            },
+            "ssd_cla_immunisations": {
+                "clai_person_id",
+                "clai_immunisations_status",
+                "clai_immunisations_status_date",
+            },
+            "ssd_cla_substance_misuse": {
+                "clas_substance_misuse_id",
+                "clas_person_id",
+                "clas_substance_misuse_date",
+                "clas_substance_misused",
+                "clas_intervention_received",
+            },
+            "ssd_care_leavers": {
+                "clea_table_id",
+                "clea_person_id",
+                "clea_care_leaver_in_touch",
+                "clea_care_leaver_latest_contact",
+                "clea_care_leaver_activity",
+                "clea_care_leaver_accommodation",
+            },
+            "ssd_permanence": {
+                "perm_table_id",
+                "perm_person_id",
+                "perm_adm_decision_date",
+                "perm_matched_date",
+                "perm_adopted_by_carer_flag",
+                "perm_decision_reversed_date",
+                "perm_decision_reversed_reason",
+                "perm_adopter_sex",
+                "perm_adopter_legal_status",
+                "perm_number_of_adopters",
+            },
+            "ssd_cla_previous_permanence": {
+                "lapp_table_id",
+                "lapp_person_id",
+                "lapp_previous_permanence_order_date",
+                "lapp_previous_permanence_option",
+                "lapp_previous_permanence_la",
+            },
             "ssd_professionals": {
                 "prof_professional_id",
                 "prof_professional_name",
