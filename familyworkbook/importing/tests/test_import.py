@@ -5,6 +5,7 @@ family, row or file is reported and changes nothing else."""
 from __future__ import annotations
 
 import io
+import uuid
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from familyworkbook.importing import services
 from familyworkbook.importing.models import ImportProblem, ImportRun, SourceRecord
 from familyworkbook.importing.report import reconciles
 from familyworkbook.importing.services import run_import
+from familyworkbook.importing.spec import TABLES
 from familyworkbook.importing.tests import extract
 from familyworkbook.people.models import Address, Family, Person, Relationship
 from familyworkbook.teams.models import Team, Worker
@@ -342,3 +344,64 @@ def test_a_duplicate_key_is_read_rejected_and_reported(tmp_path: Path) -> None:
     }
     duplicate = run.problems.get(table="ssd_contacts", outcome="rejected")
     assert duplicate.line == 3 and "K1" in duplicate.reason
+
+
+def test_a_file_that_is_not_utf8_or_has_a_column_not_in_the_ssd_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    folder = extract.write(tmp_path / "latin")
+    path = folder / "ssd_person.csv"
+    path.write_bytes(path.read_bytes().replace(b"Hart", "Hårt".encode("latin-1")))
+    run = run_import(str(folder))
+    assert run.status == ImportRun.Status.FAILED
+    assert any("UTF-8" in reason for *_, reason in _problems(run))
+    assert not Person.objects.exists() and not SourceRecord.objects.exists()
+
+    folder = extract.write(tmp_path / "misnamed")
+    path = folder / "ssd_cin_episodes.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("cine_referral_date", "cine_referal_date", 1),
+        encoding="utf-8",
+    )
+    run = run_import(str(folder))
+    assert run.status == ImportRun.Status.FAILED
+    reason = run.problems.get(table="ssd_cin_episodes").reason
+    assert "cine_referal_date" in reason and "cine_referral_date" in reason
+    assert not Person.objects.exists()
+
+
+def test_an_ssd_held_in_a_database_imports_as_its_csv_files_do(tmp_path: Path) -> None:
+    psycopg = pytest.importorskip("psycopg")
+    name = f"fwb_import_src_{uuid.uuid4().hex[:8]}"
+    try:
+        admin = psycopg.connect(
+            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True, connect_timeout=3
+        )
+    except psycopg.OperationalError as error:
+        pytest.skip(
+            f"PostgreSQL is not reachable at 127.0.0.1:5432 ({error}); the database source needs it"
+        )
+    admin.execute(f'CREATE DATABASE "{name}"')
+    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+    try:
+        with psycopg.connect(url, autocommit=True) as source:
+            for table, rows in extract.BASE.items():
+                columns = TABLES[table].columns
+                source.execute(f"CREATE TABLE {table} ({', '.join(f'{c} text' for c in columns)})")
+                with source.cursor() as cursor:
+                    cursor.executemany(
+                        f"INSERT INTO {table} VALUES ({', '.join(['%s'] * len(columns))})",  # noqa: S608 - spec names
+                        [[row.get(c) or None for c in columns] for row in rows],
+                    )
+        from_database = run_import(url, database=True)
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+    assert from_database.status == ImportRun.Status.FINISHED, list(
+        from_database.problems.values_list("reason", flat=True)
+    )
+    assert "secret" not in from_database.source
+    assert from_database.families["imported"] == 2
+    assert from_database.tables["ssd_person"]["imported"] == 4
+    assert Person.objects.get(la_child_id="C1001").upn == "A123456789012"
+    assert CinEpisode.objects.count() == 2
