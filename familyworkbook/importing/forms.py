@@ -30,6 +30,9 @@ class StartImportForm(GovukForm):
         error_messages={
             "required": _("Enter the folder the extract is in"),
             "max_length": _("The folder's path must be 500 characters or fewer"),
+            "null_characters_not_allowed": _(
+                "The folder's path has a character that cannot be in a path: type it again"
+            ),
         },
     )
     mode = forms.ChoiceField(
@@ -52,8 +55,17 @@ class StartImportForm(GovukForm):
         if not candidate.is_absolute():
             candidate = root / candidate
         # resolve() follows symbolic links, so a link inside the root cannot lead out of it.
-        resolved = candidate.resolve()
-        if not resolved.is_relative_to(root):
+        try:
+            resolved = candidate.resolve()
+            inside = resolved.is_relative_to(root)
+            exists, is_dir = resolved.exists(), resolved.is_dir()
+        except (OSError, ValueError):  # a NUL byte, a path too long, a folder we may not read
+            raise forms.ValidationError(
+                _("Enter the folder's path as the server shows it, like %(example)s"),
+                params={"example": root / "2026-12-01"},
+                code="invalid",
+            ) from None
+        if not inside:
             raise forms.ValidationError(
                 _(
                     "The folder must be inside %(root)s, where this server keeps extracts to "
@@ -62,7 +74,7 @@ class StartImportForm(GovukForm):
                 params={"root": root},
                 code="outside_root",
             )
-        if not resolved.exists():
+        if not exists:
             raise forms.ValidationError(
                 _(
                     "There is no folder at %(path)s: check the path, or copy the extract "
@@ -71,7 +83,7 @@ class StartImportForm(GovukForm):
                 params={"path": resolved},
                 code="missing",
             )
-        if not resolved.is_dir():
+        if not is_dir:
             raise forms.ValidationError(
                 _(
                     "%(path)s is a file, not a folder: enter the folder that holds the "

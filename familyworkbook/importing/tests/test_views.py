@@ -180,6 +180,8 @@ def test_the_menu_links_the_imports_page_for_system_administrators_only(
         ("link-out", "The folder must be inside"),
         ("not-there", "There is no folder at"),
         ("a-file.csv", "is a file, not a folder"),
+        ("bad\x00name", "has a character that cannot be in a path"),
+        ("x" * 300, "Enter the folder&#x27;s path as the server shows it"),  # name too long
     ],
 )
 def test_the_start_form_refuses_a_folder_it_cannot_import(admin, root, typed, message):
