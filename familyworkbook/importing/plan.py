@@ -1088,16 +1088,38 @@ def _involvements(plan, by_table, ctx, case, add) -> None:  # type: ignore[no-un
             )
         )
         seen[same] = obj
-        reason = row.values.get("invo_worker_change_reason")
-        if reason:
+        if row.values.get("invo_worker_change_reason"):
+            try:
+                reason = code(
+                    SocialWorkerChange, "reason", row, "invo_worker_change_reason", required=True
+                )
+            except RowError as error:
+                plan.warn(
+                    row, error.field, f"{error.reason}: the allocation is imported without it"
+                )
+                continue
             add(
                 Obj(
                     ("worker_change", row.key),
                     SocialWorkerChange,
-                    {"reason": reason[:40]},
+                    {"reason": reason},
                     parents={"allocation": obj.anchor},
                 )
             )
+    # One current lead worker a case: the SSD can name several (one per child, or overlapping
+    # records); the latest to start stays the lead.
+    current = sorted(
+        (o for o in seen.values() if o.values["is_lead"] and o.values["ended_on"] is None),
+        key=lambda o: (o.values["started_on"], o.anchor[1]),
+    )
+    for obj in current[:-1]:
+        obj.values["is_lead"] = False
+        plan.warn(
+            obj.rows[0],
+            "invo_professional_role_id",
+            "another current lead worker started later on this family's case: this one is"
+            " imported as a worker on the case, not its lead",
+        )
 
 
 def _role_table() -> dict[str, str]:

@@ -405,3 +405,23 @@ def test_an_ssd_held_in_a_database_imports_as_its_csv_files_do(tmp_path: Path) -
     assert from_database.tables["ssd_person"]["imported"] == 4
     assert Person.objects.get(la_child_id="C1001").upn == "A123456789012"
     assert CinEpisode.objects.count() == 2
+
+
+def test_two_current_lead_workers_leave_the_later_one_lead(tmp_path: Path) -> None:
+    data = extract.tables()
+    data["ssd_professionals"].append(
+        {
+            "prof_professional_id": "W2",
+            "prof_professional_name": "Kim Lee",
+            "prof_professional_job_title": "Social Worker",
+        }
+    )
+    data["ssd_involvements"][1].update(
+        invo_professional_id="W2", invo_involvement_start_date="2024-03-01"
+    )
+    run = run_import(str(extract.write(tmp_path / "x", data)))
+    assert run.families["imported"] == 2
+    leads = Allocation.objects.filter(case__family__reference="FAM1", is_lead=True)
+    assert [a.worker.user.username for a in leads] == ["ssd-W2"]
+    assert Allocation.objects.filter(case__family__reference="FAM1").count() == 2
+    assert run.problems.get(key="I1").outcome == ImportProblem.Outcome.WARNING
