@@ -60,13 +60,13 @@ def two_databases(tmp_path: Path) -> Iterator[tuple[str, str]]:
             dbname="postgres",
             autocommit=True,
         )
-        for name in names:
-            admin.execute(f'CREATE DATABASE "{name}"')
         host = f"{base['USER']}@{base['HOST'] or '127.0.0.1'}:{base['PORT'] or 5432}"
         urls = [f"postgres://{host}/{name}" for name in names]
         try:
+            # Migrated once: the second database is a copy of the first before it is seeded.
+            admin.execute(f'CREATE DATABASE "{names[0]}"')
             _manage(urls[0], "migrate", "-v0")
-            _manage(urls[1], "migrate", "-v0")
+            admin.execute(f'CREATE DATABASE "{names[1]}" TEMPLATE "{names[0]}"')
             yield urls[0], urls[1]
         finally:
             for name in names:
@@ -142,6 +142,8 @@ def test_the_returns_built_from_an_imported_county_equal_the_originals(
 
     # A second import of the same extract changes nothing.
     again = _manage(new, "import_ssd", str(tmp_path / "extract"))
-    families = next(line for line in again.splitlines() if line.startswith("families "))
+    families = next(
+        line for line in again.splitlines() if line.startswith("families ") and "[" not in line
+    )
     assert families.split()[1:] == [str(FAMILIES), "0", "0", str(FAMILIES), "0"]
     assert _census(new, tmp_path / "census-again.xml") == census_old
