@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from familyworkbook.audit.models import AuditEvent
 from familyworkbook.core.models import Job
-from familyworkbook.importing import services, tasks
+from familyworkbook.importing import report, services, tasks
 from familyworkbook.importing.models import ImportRun
+from familyworkbook.importing.tests import extract
 
 from .conftest import add_problem, make_run, text
 
@@ -242,3 +243,22 @@ def test_a_failed_import_shows_its_error_on_the_job_page(admin, root, monkeypatc
     assert Job.objects.get().status == Job.Status.FAILED
     html = admin.get(url).content.decode()
     assert "govuk-error-summary" in html and "ssd_person.csv is missing" in html
+
+
+@pytest.mark.parametrize("mode", ["dry_run", "import"])
+def test_the_page_runs_the_real_import_and_shows_its_counts(admin, root, sysadmin, mode):
+    extract.write(root / "extract")
+    admin.post(reverse("imports:start"), {"path": "extract", "mode": mode})
+    job = Job.objects.get()
+    assert job.status == Job.Status.DONE, job.error
+    assert job.total >= 1 and job.done == job.total
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.FINISHED
+    assert run.dry_run is (mode == "dry_run") and run.started_by == sysadmin.user
+    assert run.families["imported"] == 2
+    html = admin.get(job.result_url).content.decode()
+    counts = html.split('id="counts"')[1].split("</table>")[0]
+    person = counts.split('data-table="ssd_person"')[1].split("</tr>")[0]
+    expected = [str(run.tables["ssd_person"][n]) for n in report.COUNTS]
+    assert [c.split(">")[-1] for c in person.split("</td>")[:5]] == expected
+    assert "Reconciles: no" not in text(html)
