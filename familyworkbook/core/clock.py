@@ -16,9 +16,10 @@ The recorded date is read once per request (`RecordClockMiddleware`); outside a 
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -76,6 +77,16 @@ def record(seen_on: dt.date | None) -> None:
     cache = _request_cache.get()
     if cache is not None:
         cache.value = seen_on
+
+
+@contextlib.contextmanager
+def read_once() -> Iterator[None]:
+    """Outside a request (a long command or job), read the recorded date once for the block."""
+    token = _request_cache.set(_Cache())
+    try:
+        yield
+    finally:
+        _request_cache.reset(token)
 
 
 class RecordClockMiddleware:

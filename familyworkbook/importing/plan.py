@@ -90,6 +90,7 @@ class Obj:
     values: dict[str, Any]
     parents: dict[str, Anchor] = field(default_factory=dict)  # fk field name -> anchor
     rows: list[Row] = field(default_factory=list)  # the rows it was made from
+    instance: models.Model | None = None  # built by check(); the writer fills in the rest
 
 
 @dataclass
@@ -120,8 +121,13 @@ class FamilyPlan:
 
 
 def digest(row: Row) -> str:
-    text = json.dumps([row.values.get(c) for c in TABLES[row.table].columns], ensure_ascii=False)
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    """A digest of the row's values (computed once a row): equal digests, unchanged row."""
+    found: str | None = row.__dict__.get("_digest")
+    if found is None:
+        values = [row.values.get(c) for c in TABLES[row.table].columns]
+        text = json.dumps(values, ensure_ascii=False)
+        found = row.__dict__["_digest"] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    return found
 
 
 def unmapped(row: Row, used: set[str]) -> dict[str, str]:
@@ -208,8 +214,11 @@ def mapped_values(tmap: TableMap, row: Row) -> dict[str, Any]:
     return values
 
 
-def check(model: type[models.Model], values: dict[str, Any], row: Row, **related: Any) -> None:
-    """The model's own rules (`clean()`) on the values, as the services apply them."""
+def check(
+    model: type[models.Model], values: dict[str, Any], row: Row, **related: Any
+) -> models.Model:
+    """The model's own rules (`clean()`) on the values, as the services apply them; returns the
+    unsaved instance, which the writer reuses."""
     instance = model(**values)
     for name, value in related.items():
         setattr(instance, name, value)
@@ -222,6 +231,7 @@ def check(model: type[models.Model], values: dict[str, Any], row: Row, **related
         else:
             name, message = "", error.messages[0]
         raise RowError(_ssd_column(row.table, name), str(message)) from None
+    return instance
 
 
 def _ssd_column(table: str, model_field: str) -> str:
@@ -413,8 +423,8 @@ def _person(row: Row, plan: FamilyPlan, ctx: Context, has_child_rows: bool) -> O
             )
     if kind == PersonKind.CHILD and born is None:
         raise RowError("pers_dob", "pers_dob is empty: a child needs a date of birth")
-    check(Person, values, row)
-    return Obj((PERSON, row.key), Person, values, rows=[row])
+    instance = check(Person, values, row)
+    return Obj((PERSON, row.key), Person, values, rows=[row], instance=instance)
 
 
 def _address(row: Row, person: Anchor) -> Obj | None:
@@ -658,8 +668,17 @@ def plan_family(index: Index, family_key: str, ctx: Context) -> FamilyPlan:
                     values["icpc_not_required"] = _cp_conference_flag(row) == "N"
                 if table.endswith("_visits") and not values.get("seen"):
                     values["seen_alone"] = False
-                check(tmap.model, values, row, **related)
-                add(Obj((table, row.key), tmap.model, values, parents=parents, rows=[row]))
+                instance = check(tmap.model, values, row, **related)
+                add(
+                    Obj(
+                        (table, row.key),
+                        tmap.model,
+                        values,
+                        parents=parents,
+                        rows=[row],
+                        instance=None if related else instance,
+                    )
+                )
             except RowError as error:
                 plan.reject_row(row, error)
         if table == "ssd_cin_assessments":

@@ -36,6 +36,7 @@ import codecs
 import csv
 import datetime
 import difflib
+import functools
 import io
 import json
 import re
@@ -200,7 +201,7 @@ class Row:
     # source does not have -> None. `Extract.columns(table)` says which columns the source has.
     values: dict[str, str | None]
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         return TABLES[self.table].key_of(self.values)
 

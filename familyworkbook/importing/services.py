@@ -24,6 +24,7 @@ tests call it):
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections import defaultdict
@@ -31,7 +32,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import DatabaseError, IntegrityError, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 
 from familyworkbook import audit, history
 from familyworkbook.cases.lac_models import (
@@ -496,9 +497,16 @@ class Importer:
                     values = dict(obj.values)
                     if model is Family and not values["reference"]:
                         values["reference"] = f"NEW{uuid.uuid4().hex[:16].upper()}"
-                    instance = model(
-                        **values, **{f"{fk}_id": pk_of[a] for fk, a in obj.parents.items()}
-                    )
+                    if obj.instance is not None:  # built when its rules were checked
+                        instance = obj.instance
+                        for name, value in values.items():
+                            setattr(instance, name, value)
+                        for fk, anchor in obj.parents.items():
+                            setattr(instance, f"{fk}_id", pk_of[anchor])
+                    else:
+                        instance = model(
+                            **values, **{f"{fk}_id": pk_of[a] for fk, a in obj.parents.items()}
+                        )
                     instance.stamp(self.actor)  # type: ignore[attr-defined]
                     instances.append(instance)
                 if model is Relationship:
@@ -518,7 +526,7 @@ class Importer:
                         _assign_la_child_id(instance)  # type: ignore[arg-type]
             if old:
                 self.update(model, old, pk_of, existing)
-        records: list[SourceRecord] = []
+        records: list[tuple[Any, ...]] = []
         changed_records: list[SourceRecord] = []
         for family_plan in plans:
             family_pk = pk_of[("family", family_plan.key)]
@@ -526,10 +534,16 @@ class Importer:
                 target_pk = pk_of[obj.anchor]
                 if not obj.rows and obj.anchor not in existing:
                     records.append(
-                        self.source_record(obj.anchor[0], obj.anchor[1], "", None, family_pk, {})
+                        (
+                            obj.anchor[0],
+                            obj.anchor[1][:200],
+                            "",
+                            _label(obj.model),
+                            target_pk,
+                            family_pk,
+                            {},
+                        )
                     )
-                    records[-1].target_type = _label(obj.model)
-                    records[-1].target_id = target_pk
                 for row in obj.rows:
                     self.provenance(
                         row,
@@ -551,7 +565,7 @@ class Importer:
                 self.provenance(
                     row, Family, family_pk, family_pk, existing, records, changed_records, data
                 )
-        SourceRecord.objects.bulk_create(records, batch_size=2000)
+        self.insert_source_records(records)
         if changed_records:
             SourceRecord.objects.bulk_update(
                 changed_records, ["digest", "data", "last_run"], batch_size=500
@@ -564,7 +578,7 @@ class Importer:
         target_pk: int,
         family_pk: int,
         existing: dict[tuple[str, str], SourceRecord],
-        records: list[SourceRecord],
+        records: list[tuple[Any, ...]],
         changed: list[SourceRecord],
         data: dict[str, Any],
     ) -> None:
@@ -572,20 +586,55 @@ class Importer:
         digest = planning.digest(row)
         if found is None:
             records.append(
-                SourceRecord(
-                    table=row.table,
-                    key=row.key[:200],
-                    digest=digest,
-                    target_type=_label(model),
-                    target_id=target_pk,
-                    family_id=family_pk,
-                    data=data,
-                    first_run=self.run,
-                    last_run=self.run,
-                )
+                (row.table, row.key[:200], digest, _label(model), target_pk, family_pk, data)
             )
         elif found.digest != digest:
             changed.append(SourceRecord(pk=found.pk, digest=digest, data=data, last_run=self.run))
+
+    COPY_COLUMNS = (
+        "table",
+        "key",
+        "digest",
+        "target_type",
+        "target_id",
+        "family_id",
+        "data",
+        "first_run_id",
+        "last_run_id",
+    )
+
+    def insert_source_records(self, records: list[tuple[Any, ...]]) -> None:
+        """New provenance rows: half of everything an import inserts, so on PostgreSQL by COPY
+        (no model instances, no parameter lists); elsewhere by bulk_create."""
+        if not records:
+            return
+        run = self.run.pk
+        if connection.vendor == "postgresql":
+            columns = ", ".join(connection.ops.quote_name(c) for c in self.COPY_COLUMNS)
+            table = connection.ops.quote_name(SourceRecord._meta.db_table)
+            with connection.cursor() as cursor:
+                raw = cursor.cursor  # psycopg's own cursor, under Django's wrapper
+                with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for record in records:
+                        copy.write_row((*record[:6], json.dumps(record[6]), run, run))
+            return
+        SourceRecord.objects.bulk_create(
+            [
+                SourceRecord(
+                    table=t,
+                    key=k,
+                    digest=d,
+                    target_type=tt,
+                    target_id=ti,
+                    family_id=f,
+                    data=data,
+                    first_run_id=run,
+                    last_run_id=run,
+                )
+                for t, k, d, tt, ti, f, data in records
+            ],
+            batch_size=2000,
+        )
 
     @staticmethod
     def assign_references(families: list[Family]) -> None:
@@ -837,6 +886,8 @@ def run_import(
     extract = open_extract(source, database=database)
     run = ImportRun.objects.create(source=extract.source[:500], dry_run=dry_run, started_by=by)
     importer = Importer(extract, run, by, progress)
+    reading = clock.read_once()  # the models' rules ask for "today" once a record, not a query each
+    reading.__enter__()
     try:
         if not extract.fatal:
             if progress:
@@ -870,6 +921,7 @@ def run_import(
         run.message = f"The import stopped: {_first_line(error)}"
         raise
     finally:
+        reading.__exit__(None, None, None)
         run.tables = importer.counts.as_json()
         run.families = importer.counts.families
         run.finished_at = clock.now()
