@@ -70,7 +70,7 @@ PYTEST := FWB_ALLOW_INSECURE_KEY=true $(PY) -m pytest
 help:
 	@echo "make run     set up, create the demo county if the database is empty, serve on http://127.0.0.1:$(PORT)/"
 	@echo "make test    set up, run every test on SQLite, then PostgreSQL, then in Chromium"
-	@echo "Also: setup, deps, test-sqlite, test-postgres, test-browser, lint, format, bench, fuzz, clean"
+	@echo "Also: setup, deps, test-sqlite, test-postgres, test-browser, lint, format, bench, bench-load, bench-import, fuzz, clean"
 
 # --- set-up -----------------------------------------------------------------------------
 
@@ -205,6 +205,17 @@ bench-load: setup
 	@BENCH_POSTGRES_URL="$$($(PY) -c 'import sys; u = sys.argv[1]; print(u.rsplit("/", 1)[0])' "$(POSTGRES_URL)")" \
 		$(PY) bench/load.py --families $(LOAD_FAMILIES) --seed $(SEED) --database $(LOAD_DATABASE) \
 		--users $(LOAD_USERS) --duration $(DURATION) --spike-users $(SPIKE_USERS) --spike-duration $(SPIKE_DURATION)
+
+# Moving a county in (issue 16; bench/README.md), outside `make test`: a demo county of
+# IMPORT_FAMILIES / IMPORT_COPIES families seeded and exported as an SSD extract, written
+# IMPORT_COPIES times with prefixed keys, imported into an empty scratch PostgreSQL database,
+# imported again (every family unchanged) and dry-run; bench/results/import_ssd.json.
+IMPORT_FAMILIES ?= 20000
+IMPORT_COPIES ?= 10
+.PHONY: bench-import
+bench-import: setup
+	@BENCH_POSTGRES_URL="$$($(PY) -c 'import sys; u = sys.argv[1]; print(u.rsplit("/", 1)[0])' "$(POSTGRES_URL)")" \
+		$(PY) bench/import_ssd.py --families $(IMPORT_FAMILIES) --copies $(IMPORT_COPIES)
 
 # The deep form fuzz (issue 25), outside `make test`: every role, FUZZ_EXAMPLES generated
 # answers per form and page, a new seed each run (printed; FUZZ_SEED=N repeats one), on SQLite

@@ -78,7 +78,7 @@ from familyworkbook.teams.models import (
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
-BATCH_FAMILIES = 200
+BATCH_FAMILIES = 500
 IMPORT_USERNAME = "import"
 
 # Insert order: every record after the records it points at.
@@ -151,6 +151,8 @@ class Importer:
         self.counts = Counts()
         self.problems: list[ImportProblem] = []
         self.team_pk: dict[str, int] = {}
+        # The first import into this database: no row can match an earlier one.
+        self.first_import = not SourceRecord.objects.exists()
         self.worker_pk: dict[str, int] = {}
 
     # -- problems -----------------------------------------------------------------------
@@ -178,8 +180,7 @@ class Importer:
             self.problems = []
 
     # -- the run ------------------------------------------------------------------------
-    def execute(self) -> None:
-        index = planning.Index.load(self.extract)
+    def execute(self, index: planning.Index) -> None:
         for problem in self.extract.problems:
             self.problem(
                 planning.Issue(
@@ -314,6 +315,8 @@ class Importer:
 
     # -- provenance -------------------------------------------------------------------------
     def existing(self, anchors: Iterable[tuple[str, str]]) -> dict[tuple[str, str], SourceRecord]:
+        if self.first_import:  # nothing was imported before this run: nothing to match
+            return {}
         by_table: dict[str, list[str]] = defaultdict(list)
         for table, key in anchors:
             by_table[table].append(key)
@@ -889,11 +892,13 @@ def run_import(
     reading = clock.read_once()  # the models' rules ask for "today" once a record, not a query each
     reading.__enter__()
     try:
+        index = None
         if not extract.fatal:
             if progress:
-                progress("Checking the extract", 0, 1)
-            extract.check()
-        if extract.fatal:
+                progress("Reading the extract", 0, 1)
+            # Every file read and checked once, before anything is written.
+            index = planning.Index.load(extract)
+        if extract.fatal or index is None:
             for problem in extract.problems:
                 importer.problem(
                     planning.Issue(
@@ -906,7 +911,7 @@ def run_import(
                 "The extract cannot be imported: nothing was changed. The problems say why."
             )
         else:
-            importer.execute()
+            importer.execute(index)
             run.status = ImportRun.Status.FINISHED
             if not dry_run:
                 statistics.analyse()

@@ -24,6 +24,13 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from familyworkbook.returns.tests.conftest import (
+    SCRIPTS,
+    VALIDATORS_PYTHON,
+    _require_validators,
+    error_count,
+)
+
 ROOT = Path(settings.BASE_DIR)
 FAMILIES = 40
 SEED = 11
@@ -107,6 +114,18 @@ def _ssda903(url: str, out: Path) -> dict[str, list[tuple[str, ...]]]:
     return tables
 
 
+def _validator(which: str, path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    _require_validators()
+    script = SCRIPTS / ("run_cin.py" if which == "cin" else "run_903.py")
+    return subprocess.run(  # noqa: S603 - our own script, our own arguments
+        [str(VALIDATORS_PYTHON), str(script), str(path), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
 @pytest.mark.django_db
 def test_the_returns_built_from_an_imported_county_equal_the_originals(
     two_databases: tuple[str, str], tmp_path: Path
@@ -139,6 +158,14 @@ def test_the_returns_built_from_an_imported_county_equal_the_originals(
     assert ssda_new.keys() == ssda_old.keys()
     for name in ssda_old:
         assert ssda_new[name] == ssda_old[name], name
+
+    # The returns built from the imported county pass the sector's validators.
+    done = _validator("cin", tmp_path / "census-new.xml")
+    assert error_count(done.stdout) == 0, done.stdout
+    done = _validator(
+        "903", tmp_path / "903-new", "--year", str(YEAR), "--la", settings.COUNCIL_ONS_CODE
+    )
+    assert error_count(done.stdout) == 0, done.stdout
 
     # A second import of the same extract changes nothing.
     again = _manage(new, "import_ssd", str(tmp_path / "extract"))
