@@ -176,7 +176,7 @@ def date(row: Row, column: str, *, required: bool = False) -> dt.date | None:
     try:
         return parse_date(value)
     except ValueError as error:
-        raise RowError(column, f"{column} '{value[:40]}' {error}") from None
+        raise RowError(column, f"{column} {error}") from None
 
 
 def flag(row: Row, column: str, *, required: bool = False) -> bool | None:
