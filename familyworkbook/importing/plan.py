@@ -1259,6 +1259,9 @@ def _outcomes(plan, by_table, people, add) -> None:  # type: ignore[no-untyped-d
         outcome.values.update(substance_misuse=misused, intervention_received=received)
         outcome.rows.append(row)
     for outcome in years.values():
+        # The SSD lists convictions: a child with outcomes for a year and no conviction in it
+        # was not convicted that year (SSDA903 OC2 needs the answer for every child of 10+).
+        outcome.values.setdefault("convicted", False)
         try:
             check(LookedAfterOutcome, outcome.values, outcome.rows[0])
         except RowError as error:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from familyworkbook import audit
+from familyworkbook.access.disclosure import require_disclosure
 from familyworkbook.core import jobs
 from familyworkbook.core.job_views import job_page
 from familyworkbook.importing import report, selectors, tasks
@@ -157,6 +158,7 @@ def _download(request: HttpRequest, run: ImportRun, file_format: str) -> None:
 
 @login_required
 @require_GET
+@require_disclosure("An SSD import's problems report (CSV)", internal=True)
 def report_csv(request: HttpRequest, run_id: int) -> HttpResponse:
     require_system_admin(request)
     run = get_object_or_404(ImportRun, pk=run_id)
@@ -171,6 +173,7 @@ def report_csv(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@require_disclosure("An SSD import's report (HTML)", internal=True)
 def report_html(request: HttpRequest, run_id: int) -> HttpResponse:
     require_system_admin(request)
     run = get_object_or_404(ImportRun.objects.select_related("started_by"), pk=run_id)

@@ -96,9 +96,10 @@ def _census(url: str, out: Path) -> list[str]:
     return sorted(ET.tostring(child, encoding="unicode") for child in children)
 
 
-# The SSD lists convictions; it has no row for "recorded as not convicted". A child recorded
-# as not convicted comes back as not recorded (the import invents nothing), so OC2's CONVICTED
-# is the one column that does not survive the trip. Every other column of every table must.
+# The SSD lists convictions; it has no row for "not recorded". The import reads a year with
+# outcomes and no conviction as "not convicted" (what the SSDA903 needs), so a child whose
+# conviction was not recorded comes back as not convicted: OC2's CONVICTED is the one column
+# that can differ after the trip. Every other column of every table must not.
 NOT_IN_THE_SSD = {"oc2.csv": {"CONVICTED"}}
 
 
