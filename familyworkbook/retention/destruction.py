@@ -37,8 +37,9 @@ BATCH = 500
 # retention's own log and proposals outlive the record they describe.
 KEPT_MODELS = {"audit.auditevent", "audit.auditchainhead", "retention.destructionrecord"}
 # Rows of these models are destroyed with the record even when they point at it only
-# through a nullable key: a released legal hold names who was held and why.
-ALWAYS_OWNED = {"retention.legalhold"}
+# through a nullable key: a released legal hold names who was held and why; an imported
+# row's provenance keeps the extract's own columns verbatim (importing.SourceRecord).
+ALWAYS_OWNED = {"retention.legalhold", "importing.sourcerecord"}
 
 
 class DestructionBlockedError(Exception):

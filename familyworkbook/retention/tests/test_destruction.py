@@ -232,3 +232,24 @@ def test_history_events_of_the_family_go_with_it(old_family, ines, olu):
     assert not person_events.objects.filter(pgh_obj_id__in=people).exists()
     assert record.counts[family_events._meta.label_lower] >= 2
     connection.check_constraints()
+
+
+def test_an_imported_familys_source_data_goes_with_it(old_family, ines, olu):
+    from familyworkbook.importing.models import ImportRun, SourceRecord
+
+    run = ImportRun.objects.create(source="extract")
+    kept = SourceRecord.objects.create(
+        table="ssd_contacts",
+        key="K1",
+        digest="d",
+        family=old_family,
+        data={"cont_contact_source_code": "2A"},
+        first_run=run,
+        last_run=run,
+    )
+    team = SourceRecord.objects.create(
+        table="ssd_department", key="T1", digest="d", first_run=run, last_run=run
+    )
+    propose_and_approve(old_family, ines, olu)
+    assert not SourceRecord.objects.filter(pk=kept.pk).exists()
+    assert SourceRecord.objects.filter(pk=team.pk).exists()  # no family's: stays
