@@ -224,6 +224,7 @@ COMBINED = (
     "ssd_permanence",
     "ssd_care_leavers",
     "ssd_sdq_scores",
+    "ssd_voice_of_child",
 )
 
 # Kept verbatim against the family: the product has no record of its own for these yet.
@@ -231,7 +232,6 @@ SOURCE_ONLY = (
     "ssd_contacts",
     "ssd_early_help_episodes",
     "ssd_cla_care_plan",
-    "ssd_voice_of_child",
     "ssd_ehcp_requests",
     "ssd_ehcp_assessment",
     "ssd_ehcp_named_plan",

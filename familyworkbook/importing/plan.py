@@ -91,6 +91,7 @@ class Obj:
     parents: dict[str, Anchor] = field(default_factory=dict)  # fk field name -> anchor
     rows: list[Row] = field(default_factory=list)  # the rows it was made from
     instance: models.Model | None = None  # built by check(); the writer fills in the rest
+    m2m: dict[str, list[Anchor]] = field(default_factory=dict)  # many-to-many name -> anchors
 
 
 @dataclass
@@ -691,6 +692,8 @@ def plan_family(index: Index, family_key: str, ctx: Context) -> FamilyPlan:
     _uasc(plan, by_table, people, add)
     _involvements(plan, by_table, ctx, case, add)
     _outcomes(plan, by_table, people, add)
+    _sdq_measures(plan, by_table, people, case, ctx, add)
+    _voice_of_child(plan, by_table, people, family, ctx, add)
     _permanence(plan, by_table, objects, people, add)
 
     # Everything else: kept as source data against the family.
@@ -1173,6 +1176,131 @@ OC2_HEALTH = {
     "dental": "teeth_check",
     "health assessment": "health_assessment",
 }
+
+
+# The SSDA903's SDQ is the carer's questionnaire (SDQ 4-17, parent or carer form).
+SDQ_INFORMANT = "parent"
+# How an imported SDQ's scores were worked out: from its total, with no answers held.
+SDQ_IMPORTED_SCORER = "ssd-total-1"
+
+
+def _sdq_measures(plan, by_table, people, case, ctx, add) -> None:  # type: ignore[no-untyped-def]
+    """Each SDQ total the extract holds also becomes the child's SDQ in the measures, so the
+    outcome charts and evaluators' extracts read it as they read one recorded here; with no
+    answers held, only the total difficulties score and its band are known.
+
+    The same row already fills the child's OC2 year (``_outcomes``), where the SSDA903 reads
+    it; a row that cannot be a measure (no case, before the case opened, a child outside the
+    SDQ's ages) stays in OC2 and is reported as a caveat."""
+    from familyworkbook.measures.instruments import CollectionPoint, InstrumentCode
+    from familyworkbook.measures.models import MeasureResponse
+    from familyworkbook.measures.scoring.sdq import score_total_only
+
+    for row in by_table["ssd_sdq_scores"]:
+        if (row.table, row.key) in plan.rejected_rows:
+            continue
+        score_text = row.values.get("csdq_sdq_score")
+        if score_text is None:
+            continue  # a reason it was not done: OC2 holds it, there is no questionnaire
+        person = people.get(row.values.get("csdq_person_id") or "")
+        done = date(row, "csdq_sdq_completed_date", required=True)
+        if person is None or done is None:
+            continue
+        born = person.values.get("date_of_birth")
+        age = None
+        if born is not None:
+            age = done.year - born.year - ((done.month, done.day) < (born.month, born.day))
+        why = ""
+        if case is None:
+            why = "the family has no case for a questionnaire to belong to"
+        elif done < case.values["opened_on"]:
+            why = f"csdq_sdq_completed_date is before the case opened ({case.values['opened_on']:%d/%m/%Y})"
+        elif done > ctx.as_of:
+            why = "csdq_sdq_completed_date is after the extract's latest date"
+        elif age is not None and not 4 <= age <= 17:
+            why = f"the SDQ is for children aged 4 to 17: the child was {age}"
+        if why:
+            plan.warn(
+                row,
+                "csdq_sdq_score",
+                f"kept for the SSDA903 but not added to the measures: {why}",
+            )
+            continue
+        add(
+            Obj(
+                ("ssd_sdq_scores:measure", row.key),
+                MeasureResponse,
+                {
+                    "instrument": InstrumentCode.SDQ,
+                    "informant": SDQ_INFORMANT,
+                    "completed_on": done,
+                    "collection_point": CollectionPoint.OTHER,
+                    "responses": {},
+                    "scores": score_total_only(int(score_text), SDQ_INFORMANT),
+                    "scorer_version": SDQ_IMPORTED_SCORER,
+                },
+                parents={"person": person.anchor, "case": case.anchor},
+            )
+        )
+
+
+# ssd_voice_of_child's questions, in the words the entry shows them.
+VOICE_QUESTIONS = (
+    ("voch_explained_worries", "Did your worker explain their worries to you?"),
+    ("voch_story_help_understand", "Did your story help you understand what is happening?"),
+    ("voch_agree_worker", "Do you agree with your worker?"),
+    ("voch_plan_safe", "Does your plan help you feel safe?"),
+    ("voch_tablet_help_explain", "Did the tablet help you explain how you feel?"),
+)
+
+
+def _voice_of_child(plan, by_table, people, family, ctx, add) -> None:  # type: ignore[no-untyped-def]
+    """A child's answers in ``ssd_voice_of_child`` become a Workbook entry about the child in
+    the social work chapter, their answers as the child's own words.
+
+    The SSD does not say when the child was asked or by whom: the entry is dated the
+    extract's latest date, has no author, and says so."""
+    from familyworkbook.workbook.models.entries import Chapter, Entry, EntryKind
+
+    for row in by_table["ssd_voice_of_child"]:
+        person = people.get(row.values.get("voch_person_id") or "")
+        if person is None:
+            continue  # reported by the index as an orphan
+        answers = []
+        try:
+            for column, question in VOICE_QUESTIONS:
+                answer = flag(row, column)
+                if answer is not None:
+                    answers.append(f"{question} {'Yes' if answer else 'No'}")
+        except RowError as error:
+            plan.reject_row(row, error)
+            continue
+        if not answers:
+            plan.warn(row, "", "ssd_voice_of_child holds no answers: kept as source data only")
+            continue
+        add(
+            Obj(
+                ("ssd_voice_of_child", row.key),
+                Entry,
+                {
+                    "chapter": Chapter.SOCIAL_WORK,
+                    "happened_on": ctx.as_of,
+                    "kind": EntryKind.OTHER,
+                    "what_happened": (
+                        "The child's answers to the voice of the child questions, as the "
+                        "council's previous system held them (Standard Safeguarding Dataset "
+                        f"row {row.key}). The extract does not say when or by whom the child "
+                        "was asked: this entry is dated the extract's latest date."
+                    ),
+                    "meaning_for_child": "Not recorded in the previous system.",
+                    "what_happens_next": "Not recorded in the previous system.",
+                    "child_words": "\n".join(answers),
+                },
+                parents={"family": family.anchor},
+                rows=[row],
+                m2m={"tagged": [person.anchor]},
+            )
+        )
 
 
 def _outcomes(plan, by_table, people, add) -> None:  # type: ignore[no-untyped-def]

@@ -65,6 +65,8 @@ from familyworkbook.importing import plan as planning
 from familyworkbook.importing.models import ImportProblem, ImportRun, SourceRecord
 from familyworkbook.importing.reader import Extract, open_extract
 from familyworkbook.importing.spec import TABLES
+from familyworkbook.workbook.models.entries import Entry
+from familyworkbook.measures.models import MeasureResponse
 from familyworkbook.people.models import Address, Family, FamilyMembership, Person, Relationship
 from familyworkbook.teams.models import (
     EmploymentType,
@@ -107,6 +109,8 @@ ORDER: list[type[models.Model]] = [
     CareLeaverOutcome,
     AdoptionDecision,
     PreviousPermanence,
+    MeasureResponse,
+    Entry,
 ]
 OUTCOMES = ("read", "imported", "updated", "unchanged", "rejected")
 
@@ -489,6 +493,15 @@ class Importer:
         for family_plan in plans:
             for obj in family_plan.objects:
                 by_model[obj.model].append(obj)
+                if obj.anchor not in pk_of:
+                    # A record made from rows under another name (a child's OC2 year from its
+                    # SDQ row) is found again through the provenance of those rows.
+                    label = _label(obj.model)
+                    for row in obj.rows:
+                        found = existing.get((row.table, row.key))
+                        if found is not None and found.target_type == label and found.target_id:
+                            pk_of[obj.anchor] = found.target_id
+                            break
         created: list[tuple[planning.Obj, models.Model]] = []
         for model in ORDER:
             objs = by_model.get(model, [])
@@ -519,6 +532,7 @@ class Importer:
                 for obj, instance in zip(new, instances, strict=True):
                     pk_of[obj.anchor] = instance.pk
                     created.append((obj, instance))
+                self.link_many(model, new, pk_of)
                 if model is Family:
                     self.assign_references(instances)
                 if model is Person:
@@ -640,6 +654,25 @@ class Importer:
         )
 
     @staticmethod
+    def link_many(
+        model: type[models.Model], objs: list[planning.Obj], pk_of: dict[tuple[str, str], int]
+    ) -> None:
+        """The many-to-many links of newly inserted records (an entry's "about"), in bulk."""
+        names = {name for obj in objs for name in obj.m2m}
+        for name in sorted(names):
+            through = model._meta.get_field(name).remote_field.through  # type: ignore[union-attr]
+            source = f"{model._meta.model_name}_id"
+            target = f"{model._meta.get_field(name).related_model._meta.model_name}_id"
+            through.objects.bulk_create(
+                [
+                    through(**{source: pk_of[obj.anchor], target: pk_of[anchor]})
+                    for obj in objs
+                    for anchor in obj.m2m.get(name, [])
+                ],
+                batch_size=2000,
+            )
+
+    @staticmethod
     def assign_references(families: list[Family]) -> None:
         """A family the extract gave no usable reference gets the product's own ("F" + id)."""
         from familyworkbook.people.services import _free_reference
@@ -678,6 +711,10 @@ class Importer:
                     names.append(f"{fk}_id")
             if not names:
                 continue
+            if model is MeasureResponse:
+                # A saved questionnaire is never changed: the new total is a correction of it.
+                self.correct_measure(obj, stored[pk_of[obj.anchor]].pk, pk_of)
+                continue
             instance.stamp(self.actor)  # type: ignore[attr-defined]
             instance.version += 1  # type: ignore[attr-defined]
             fields.update(names)
@@ -694,6 +731,33 @@ class Importer:
                 changed, [*fields, "modified_at", "modified_by", "version"]
             )
             history_bulk.updated(model, [i.pk for i in changed])
+
+
+    def correct_measure(
+        self, obj: planning.Obj, old_pk: int, pk_of: dict[tuple[str, str], int]
+    ) -> None:
+        """A later extract's different SDQ total: recorded as a correction superseding the
+        imported one (which stays), as a worker's correction would be."""
+        correction = MeasureResponse(
+            **obj.values,
+            **{f"{fk}_id": pk_of[anchor] for fk, anchor in obj.parents.items()},
+            supersedes_id=old_pk,
+            correction_reason=(
+                f"Changed in the council's previous system (SSD import run {self.run.pk})"
+            ),
+        )
+        correction.stamp(self.actor)
+        correction.save()
+        pk_of[obj.anchor] = correction.pk
+        SourceRecord.objects.filter(table=obj.anchor[0], key=obj.anchor[1]).update(
+            target_id=correction.pk, last_run=self.run
+        )
+        audit.record(
+            actor=self.actor,
+            verb=audit.Verb.CREATED,
+            target=correction,
+            data={"supersedes": old_pk, "import_run": self.run.pk},
+        )
 
 
 def _first_line(error: Exception) -> str:
@@ -802,6 +866,11 @@ def _used() -> dict[str, set[str]]:
                 "csdq_sdq_completed_date",
                 "csdq_sdq_reason",
                 "csdq_sdq_score",
+            },
+            "ssd_voice_of_child": {
+                "voch_table_id",
+                "voch_person_id",
+                *(column for column, _question in planning.VOICE_QUESTIONS),
             },
             "ssd_cla_convictions": {
                 "clac_cla_conviction_id",

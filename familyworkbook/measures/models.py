@@ -147,6 +147,11 @@ class MeasureResponse(RecordModel):
     def headline(self) -> dict[str, Any]:
         return self.score_rows()[0]
 
+    @property
+    def answers_held(self) -> bool:
+        """False for a score brought in without its answers (an SSD import's SDQ total)."""
+        return bool(self.responses)
+
     def item_rows(self) -> list[dict[str, Any]]:
         options = dict(self.info.options)
         rows = []

@@ -246,3 +246,32 @@ def score_sdq(items: object, informant: object, impact: object = None) -> dict[s
             for scale, value in banded.items()
         }
     return result
+
+
+def score_total_only(total: object, informant: object) -> dict[str, object]:
+    """Score an SDQ known only by its total difficulties score (0-40), as a council's previous
+    system holds it for the SSDA903 return (the SSD's ``ssd_sdq_scores``).
+
+    The result has the same keys as ``score_sdq``; what cannot be known without the answers
+    (the five scales, impact, externalising and internalising) is None, and the total is
+    banded on the informant's cut-points as a full form's total is.
+    """
+    if informant not in INFORMANTS:
+        raise ValueError(f"sdq informant {informant!r}: not one of {', '.join(INFORMANTS)}")
+    if isinstance(total, bool) or not isinstance(total, int) or not 0 <= total <= 40:
+        raise ValueError(f"sdq total difficulties {total!r}: not a whole number from 0 to 40")
+    banded: dict[str, int | None] = {name: None for name in SCALES}
+    banded["total_difficulties"] = total
+    banded["impact"] = None
+    result: dict[str, object] = {
+        **banded,
+        "externalising": None,
+        "internalising": None,
+        "impact_if_r_syntax": None,
+    }
+    for key, cuts in (("bands_3", CUTS_3), ("bands_4", CUTS_4)):
+        result[key] = {
+            scale: band(cuts[informant][scale], _band_names(key, scale), value)
+            for scale, value in banded.items()
+        }
+    return result
