@@ -24,11 +24,14 @@ tests call it):
 
 from __future__ import annotations
 
+import contextvars
 import json
+import threading
 import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -206,10 +209,27 @@ class Importer:
         families = sorted(index.families)
         total = len(families)
         self.progress("Importing families", 0, total)
-        for start in range(0, total, BATCH_FAMILIES):
-            keys = families[start : start + BATCH_FAMILIES]
-            self.batch(index, keys, ctx)
-            self.progress("Importing families", min(start + BATCH_FAMILIES, total), total)
+        batches = [families[i : i + BATCH_FAMILIES] for i in range(0, total, BATCH_FAMILIES)]
+        # Planning is Python and writing mostly waits on the database, so the next batch is
+        # planned in a second thread while this one is written. Planning reads only the
+        # extract (the thread refuses any query), so both threads see the same records; it
+        # runs in this thread's context, so the record clock read once above is its too.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-plan") as planner:
+            pending = None
+            done = 0
+            for i, keys in enumerate(batches):
+                if pending is None:
+                    todo, existing = self.prepare(index, keys)
+                    pending = (planner.submit(contextvars.copy_context().run, _plan_families, index, todo, ctx), existing)
+                future, existing = pending
+                plans = future.result()
+                pending = None
+                if i + 1 < len(batches):
+                    todo, upcoming = self.prepare(index, batches[i + 1])
+                    pending = (planner.submit(contextvars.copy_context().run, _plan_families, index, todo, ctx), upcoming)
+                self.finish(plans, existing)
+                done += len(keys)
+                self.progress("Importing families", done, total)
         self.flush_problems()
 
     def context(self, index: planning.Index, as_of: Any) -> planning.Context:
@@ -380,11 +400,15 @@ class Importer:
         record.save(update_fields=["digest", "data", "last_run"])
 
     # -- families ---------------------------------------------------------------------------
-    def batch(self, index: planning.Index, keys: list[str], ctx: planning.Context) -> None:
+    def prepare(
+        self, index: planning.Index, keys: list[str]
+    ) -> tuple[list[str], dict[tuple[str, str], SourceRecord]]:
+        """The batch's provenance, and which of its families need planning (the rest are
+        counted unchanged: every row imported before, with the same digest)."""
         rows_of = {key: index.rows_of(key) for key in keys}
         anchors = [(r.table, r.key) for rows in rows_of.values() for r in rows]
         existing = self.existing(anchors + [("family", k) for k in keys])
-        changed: list[planning.FamilyPlan] = []
+        todo = []
         for key in keys:
             rows = rows_of[key]
             if ("family", key) in existing and all(
@@ -397,7 +421,16 @@ class Importer:
                 self.counts.families["read"] += 1
                 self.counts.families["unchanged"] += 1
                 continue
-            family_plan = planning.plan_family(index, key, ctx)
+            todo.append(key)
+        return todo, existing
+
+    def finish(
+        self, plans: list[planning.FamilyPlan], existing: dict[tuple[str, str], SourceRecord]
+    ) -> None:
+        """Write a batch's planned families: one transaction for the batch, or, if the
+        database refuses it, one a family, so a bad family is rejected whole and reported."""
+        changed: list[planning.FamilyPlan] = []
+        for family_plan in plans:
             self.counts.families["read"] += 1
             if family_plan.rejected:
                 self.reject(family_plan, family_plan.rejected)
@@ -758,6 +791,21 @@ class Importer:
             target=correction,
             data={"supersedes": old_pk, "import_run": self.run.pk},
         )
+
+
+def _refuse_queries(*args: Any) -> Any:
+    raise RuntimeError("planning an imported family must not query the database")
+
+
+def _plan_families(
+    index: planning.Index, keys: list[str], ctx: planning.Context
+) -> list[planning.FamilyPlan]:
+    """Plan these families; in the planning thread, any database query is an error (it would
+    read through another connection, outside the import's transaction)."""
+    if threading.current_thread() is threading.main_thread():
+        return [planning.plan_family(index, key, ctx) for key in keys]
+    with connection.execute_wrapper(_refuse_queries):
+        return [planning.plan_family(index, key, ctx) for key in keys]
 
 
 def _first_line(error: Exception) -> str:
