@@ -68,7 +68,6 @@ from familyworkbook.importing import plan as planning
 from familyworkbook.importing.models import ImportProblem, ImportRun, SourceRecord
 from familyworkbook.importing.reader import Extract, open_extract
 from familyworkbook.importing.spec import TABLES
-from familyworkbook.workbook.models.entries import Entry
 from familyworkbook.measures.models import MeasureResponse
 from familyworkbook.people.models import Address, Family, FamilyMembership, Person, Relationship
 from familyworkbook.teams.models import (
@@ -80,6 +79,7 @@ from familyworkbook.teams.models import (
     TeamKind,
     Worker,
 )
+from familyworkbook.workbook.models.entries import Entry
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -220,13 +220,23 @@ class Importer:
             for i, keys in enumerate(batches):
                 if pending is None:
                     todo, existing = self.prepare(index, keys)
-                    pending = (planner.submit(contextvars.copy_context().run, _plan_families, index, todo, ctx), existing)
+                    pending = (
+                        planner.submit(
+                            contextvars.copy_context().run, _plan_families, index, todo, ctx
+                        ),
+                        existing,
+                    )
                 future, existing = pending
                 plans = future.result()
                 pending = None
                 if i + 1 < len(batches):
                     todo, upcoming = self.prepare(index, batches[i + 1])
-                    pending = (planner.submit(contextvars.copy_context().run, _plan_families, index, todo, ctx), upcoming)
+                    pending = (
+                        planner.submit(
+                            contextvars.copy_context().run, _plan_families, index, todo, ctx
+                        ),
+                        upcoming,
+                    )
                 self.finish(plans, existing)
                 done += len(keys)
                 self.progress("Importing families", done, total)
@@ -764,7 +774,6 @@ class Importer:
                 changed, [*fields, "modified_at", "modified_by", "version"]
             )
             history_bulk.updated(model, [i.pk for i in changed])
-
 
     def correct_measure(
         self, obj: planning.Obj, old_pk: int, pk_of: dict[tuple[str, str], int]
