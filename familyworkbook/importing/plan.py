@@ -18,6 +18,9 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import sqlite3
+import tempfile
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -248,12 +251,93 @@ def _ssd_column(table: str, model_field: str) -> str:
 # The extract, filed by person and family
 
 
+class RowStore:
+    """Rows filed under a person, in memory for a small extract and in a scratch SQLite file
+    for a large one, so the import's memory does not grow with the extract (a 2 GB extract
+    holds more rows than memory would): past ``spill_after`` rows, every row goes to a
+    temporary file deleted when the import ends. Rows come back in the order they were filed.
+    """
+
+    SPILL_AFTER = 250_000
+
+    def __init__(self, spill_after: int | None = None) -> None:
+        self.spill_after = self.SPILL_AFTER if spill_after is None else spill_after
+        self._memory: dict[str, list[Row]] = defaultdict(list)
+        self._count = 0
+        self._db: sqlite3.Connection | None = None
+        self._file: Any = None
+        self._pending: list[tuple[str, str, int, str]] = []
+        self._lock = threading.Lock()  # the import plans in a second thread
+
+    @property
+    def spilled(self) -> bool:
+        return self._db is not None
+
+    def add(self, person: str, row: Row) -> None:
+        if self._db is None:
+            self._memory[person].append(row)
+            self._count += 1
+            if self._count > self.spill_after:
+                self._spill()
+            return
+        self._pending.append((person, row.table, row.line, json.dumps(row.values)))
+        if len(self._pending) >= 2_000:
+            self._flush()
+
+    def _spill(self) -> None:
+        self._file = tempfile.NamedTemporaryFile(prefix="fwb-import-", suffix=".sqlite3")  # noqa: SIM115 - closed by close()
+        self._db = sqlite3.connect(self._file.name, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode = OFF")
+        self._db.execute("PRAGMA synchronous = OFF")
+        self._db.execute(
+            "CREATE TABLE row (n INTEGER PRIMARY KEY, person TEXT, tab TEXT, line INT, v TEXT)"
+        )
+        for person, rows in self._memory.items():
+            self._pending.extend((person, r.table, r.line, json.dumps(r.values)) for r in rows)
+        self._memory.clear()
+        self._flush()
+
+    def _flush(self) -> None:
+        assert self._db is not None
+        with self._lock:
+            self._db.executemany(
+                "INSERT INTO row (person, tab, line, v) VALUES (?, ?, ?, ?)", self._pending
+            )
+            self._db.commit()
+        self._pending = []
+
+    def finish(self) -> None:
+        """Every row filed: index the file for reading by person."""
+        if self._db is not None:
+            self._flush()
+            with self._lock:
+                self._db.execute("CREATE INDEX row_person ON row (person, n)")
+
+    def get(self, person: str) -> list[Row]:
+        if self._db is None:
+            return self._memory.get(person, [])
+        with self._lock:
+            found = self._db.execute(
+                "SELECT tab, line, v FROM row WHERE person = ? ORDER BY n", (person,)
+            ).fetchall()
+        return [Row(table, line, json.loads(values)) for table, line, values in found]
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._file.close()
+            self._db = None
+
+
 class Index:
     """Every row of the extract, filed under its person; people filed under families."""
 
-    def __init__(self) -> None:
+    def __init__(self, spill_after: int | None = None) -> None:
         self.people: dict[str, Row] = {}
-        self.by_person: dict[str, list[Row]] = defaultdict(list)
+        self.by_person = RowStore(spill_after)
+        # The rows that group people into families, kept in memory: (person, row).
+        self.grouping: list[tuple[str, Row]] = []
+        self.first_filed: dict[str, int] = {}  # person -> order their first row was filed
         self.teams: list[Row] = []
         self.workers: list[Row] = []
         self.orphans: list[tuple[Row, str]] = []
@@ -263,8 +347,8 @@ class Index:
         self.as_of: dt.date = dt.date.min  # the latest date in the extract
 
     @classmethod
-    def load(cls, extract: Extract) -> Index:
-        index = cls()
+    def load(cls, extract: Extract, spill_after: int | None = None) -> Index:
+        index = cls(spill_after)
         present = set(extract.tables())
         for row in extract.rows(PERSON):
             index.read[PERSON] += 1
@@ -279,11 +363,7 @@ class Index:
             if name == PERSON or name not in present:
                 continue
             spec = TABLES[name]
-            remember = [
-                c
-                for c in spec.columns
-                if c in spec.key or c.endswith("_cla_id") or c in pointed[name]
-            ]
+            remember = [c for c in spec.columns if c.endswith("_cla_id") or c in pointed[name]]
             for row in extract.rows(name):
                 index.read[name] += 1
                 if name == "ssd_department":
@@ -314,29 +394,36 @@ class Index:
                     value = row.values.get(column)
                     if value:
                         parent_person[(name, value)] = person
-                index.by_person[person].append(row)
+                index.by_person.add(person, row)
+                index.first_filed.setdefault(person, len(index.first_filed))
+                if name in ("ssd_family", "ssd_mother"):
+                    index.grouping.append((person, row))
+        index.by_person.finish()
         index._group()
         return index
 
     def _group(self) -> None:
         """People into families: ssd_family first, then mothers with their children."""
         family_of: dict[str, str] = {}
-        for person, rows in self.by_person.items():
-            for row in rows:
-                if row.table == "ssd_family" and person not in family_of:
-                    family_of[person] = row.values["fami_family_id"] or f"solo-{person}"
-        for person, rows in list(self.by_person.items()):
-            for row in rows:
-                if row.table == "ssd_mother":
-                    child = row.values.get("moth_childs_person_id") or ""
-                    if child in self.people:
-                        # The mother joins the child's family, or the child the mother's.
-                        if person not in family_of and child in family_of:
-                            family_of[person] = family_of[child]
-                        elif child not in family_of and person in family_of:
-                            family_of[child] = family_of[person]
-                        elif person not in family_of and child not in family_of:
-                            family_of[person] = family_of[child] = f"solo-{person}"
+        for person, row in self.grouping:
+            if row.table == "ssd_family" and person not in family_of:
+                family_of[person] = row.values["fami_family_id"] or f"solo-{person}"
+        # Mothers in the order their people were first filed, as the rows were read.
+        mothers: dict[str, list[Row]] = defaultdict(list)
+        for person, row in self.grouping:
+            if row.table == "ssd_mother":
+                mothers[person].append(row)
+        for person in sorted(mothers, key=self.first_filed.__getitem__):
+            for row in mothers[person]:
+                child = row.values.get("moth_childs_person_id") or ""
+                if child in self.people:
+                    # The mother joins the child's family, or the child the mother's.
+                    if person not in family_of and child in family_of:
+                        family_of[person] = family_of[child]
+                    elif child not in family_of and person in family_of:
+                        family_of[child] = family_of[person]
+                    elif person not in family_of and child not in family_of:
+                        family_of[person] = family_of[child] = f"solo-{person}"
         families: dict[str, list[str]] = defaultdict(list)
         for person in self.people:
             families[family_of.get(person, f"solo-{person}")].append(person)
@@ -346,8 +433,11 @@ class Index:
         rows: list[Row] = []
         for person in self.families[family_key]:
             rows.append(self.people[person])
-            rows.extend(self.by_person.get(person, []))
+            rows.extend(self.by_person.get(person))
         return rows
+
+    def close(self) -> None:
+        self.by_person.close()
 
 
 # ---------------------------------------------------------------------------------------------

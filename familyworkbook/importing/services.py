@@ -1053,6 +1053,8 @@ def run_import(
         raise
     finally:
         reading.__exit__(None, None, None)
+        if index is not None:
+            index.close()  # and its scratch file, if the extract was large enough to need one
         run.tables = importer.counts.as_json()
         run.families = importer.counts.families
         run.finished_at = clock.now()
