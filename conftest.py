@@ -110,3 +110,47 @@ def signed_in():
 @pytest.fixture
 def sam_client(client, sam):
     return sign_in(client, sam)
+
+
+# The suite's longest tests, longest first (`--durations`, December 2026: the form fuzz about
+# 160 s on PostgreSQL, each one-truth county 20-30 s, each role of the URL matrix and the
+# canary crawl 10-20 s). Run first, so that pytest-xdist's two workers share them out instead
+# of one worker finishing them alone at the end. Only database tests that roll back are moved,
+# and they are already first (pytest-django runs them before transactional ones), so the
+# order pytest-django needs is kept; a TestCase class moves whole, so it sets up once.
+LONGEST_FIRST = (
+    "tests/security/test_form_fuzz.py::test_every_form_survives_hostile_answers",
+    "tests/invariants/test_one_truth.py::",
+    "familyworkbook/workbook/tests/test_no_placeholder_text.py::",
+    "familyworkbook/demo/tests/test_workbooks.py::",
+    "familyworkbook/access/tests/test_url_matrix.py::test_matrix[",
+    "familyworkbook/access/tests/test_canary.py::test_no_role_without_a_grant_ever_sees_",
+)
+
+
+def _rolls_back(item: pytest.Item) -> bool:
+    from django.test import TestCase, TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    if cls is not None and issubclass(cls, TransactionTestCase):
+        return issubclass(cls, TestCase)
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return False
+    fixtures = getattr(item, "fixturenames", [])
+    if "transactional_db" in fixtures or "live_server" in fixtures:
+        return False
+    return bool(marker) or "db" in fixtures
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int | None:
+        for position, prefix in enumerate(LONGEST_FIRST):
+            if item.nodeid.startswith(prefix) and _rolls_back(item):
+                return position
+        return None
+
+    ranked = [(rank(item), index, item) for index, item in enumerate(items)]
+    first = sorted((r, i, item) for r, i, item in ranked if r is not None)
+    items[:] = [item for _r, _i, item in first] + [item for r, _i, item in ranked if r is None]
