@@ -197,6 +197,17 @@ def impact_scores(
     return stata, stata
 
 
+def _bands(informant: str, banded: dict[str, int | None]) -> dict[str, dict[str, str | None]]:
+    """The 3- and 4-band names of each banded score, on the informant's cut-points."""
+    return {
+        key: {
+            scale: band(cuts[informant][scale], _band_names(key, scale), value)
+            for scale, value in banded.items()
+        }
+        for key, cuts in (("bands_3", CUTS_3), ("bands_4", CUTS_4))
+    }
+
+
 def score_sdq(items: object, informant: object, impact: object = None) -> dict[str, object]:
     """Score an SDQ 4-17 form (MEASURES-SCORING.md section 1; keying and rules [A]).
 
@@ -240,11 +251,7 @@ def score_sdq(items: object, informant: object, impact: object = None) -> dict[s
         "internalising": sum_or_none(scales["emotional"], scales["peer"]),
         "impact_if_r_syntax": impact_r,
     }
-    for key, cuts in (("bands_3", CUTS_3), ("bands_4", CUTS_4)):
-        result[key] = {
-            scale: band(cuts[informant][scale], _band_names(key, scale), value)
-            for scale, value in banded.items()
-        }
+    result.update(_bands(informant, banded))
     return result
 
 
@@ -269,9 +276,5 @@ def score_total_only(total: object, informant: object) -> dict[str, object]:
         "internalising": None,
         "impact_if_r_syntax": None,
     }
-    for key, cuts in (("bands_3", CUTS_3), ("bands_4", CUTS_4)):
-        result[key] = {
-            scale: band(cuts[informant][scale], _band_names(key, scale), value)
-            for scale, value in banded.items()
-        }
+    result.update(_bands(informant, banded))
     return result
