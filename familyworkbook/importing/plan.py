@@ -562,8 +562,12 @@ def _address(row: Row, person: Anchor) -> Obj | None:
     return Obj(("ssd_address", row.key), Address, values, parents={"person": person}, rows=[row])
 
 
-def plan_family(index: Index, family_key: str, ctx: Context) -> FamilyPlan:
-    rows = index.rows_of(family_key)
+def plan_family(
+    index: Index, family_key: str, ctx: Context, rows: list[Row] | None = None
+) -> FamilyPlan:
+    """The family's records, from its rows (read from the index unless the caller has them)."""
+    if rows is None:
+        rows = index.rows_of(family_key)
     plan = FamilyPlan(family_key, rows)
     by_table: dict[str, list[Row]] = defaultdict(list)
     for row in rows:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextvars
 import json
-import threading
 import time
 import uuid
 from collections import defaultdict
@@ -215,28 +214,20 @@ class Importer:
         # extract (the thread refuses any query), so both threads see the same records; it
         # runs in this thread's context, so the record clock read once above is its too.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-plan") as planner:
-            pending = None
+
+            def plan_ahead(keys: list[str]) -> tuple[Any, dict[tuple[str, str], SourceRecord]]:
+                rows_of, existing = self.prepare(index, keys)
+                run = contextvars.copy_context().run
+                return planner.submit(run, _plan_families, index, rows_of, ctx), existing
+
+            pending = plan_ahead(batches[0]) if batches else None
             done = 0
             for i, keys in enumerate(batches):
-                if pending is None:
-                    todo, existing = self.prepare(index, keys)
-                    pending = (
-                        planner.submit(
-                            contextvars.copy_context().run, _plan_families, index, todo, ctx
-                        ),
-                        existing,
-                    )
+                assert pending is not None
                 future, existing = pending
                 plans = future.result()
-                pending = None
                 if i + 1 < len(batches):
-                    todo, upcoming = self.prepare(index, batches[i + 1])
-                    pending = (
-                        planner.submit(
-                            contextvars.copy_context().run, _plan_families, index, todo, ctx
-                        ),
-                        upcoming,
-                    )
+                    pending = plan_ahead(batches[i + 1])
                 self.finish(plans, existing)
                 done += len(keys)
                 self.progress("Importing families", done, total)
@@ -412,13 +403,13 @@ class Importer:
     # -- families ---------------------------------------------------------------------------
     def prepare(
         self, index: planning.Index, keys: list[str]
-    ) -> tuple[list[str], dict[tuple[str, str], SourceRecord]]:
-        """The batch's provenance, and which of its families need planning (the rest are
-        counted unchanged: every row imported before, with the same digest)."""
+    ) -> tuple[dict[str, list[Any]], dict[tuple[str, str], SourceRecord]]:
+        """The batch's provenance, and the rows of the families that need planning (the rest
+        are counted unchanged: every row imported before, with the same digest)."""
         rows_of = {key: index.rows_of(key) for key in keys}
         anchors = [(r.table, r.key) for rows in rows_of.values() for r in rows]
         existing = self.existing(anchors + [("family", k) for k in keys])
-        todo = []
+        todo: dict[str, list[Any]] = {}
         for key in keys:
             rows = rows_of[key]
             if ("family", key) in existing and all(
@@ -431,7 +422,7 @@ class Importer:
                 self.counts.families["read"] += 1
                 self.counts.families["unchanged"] += 1
                 continue
-            todo.append(key)
+            todo[key] = rows
         return todo, existing
 
     def finish(
@@ -807,14 +798,12 @@ def _refuse_queries(*args: Any) -> Any:
 
 
 def _plan_families(
-    index: planning.Index, keys: list[str], ctx: planning.Context
+    index: planning.Index, rows_of: dict[str, list[Any]], ctx: planning.Context
 ) -> list[planning.FamilyPlan]:
-    """Plan these families; in the planning thread, any database query is an error (it would
-    read through another connection, outside the import's transaction)."""
-    if threading.current_thread() is threading.main_thread():
-        return [planning.plan_family(index, key, ctx) for key in keys]
+    """Plan these families from their rows, in the planning thread, where any database query
+    is an error (it would read through another connection, outside the import's transaction)."""
     with connection.execute_wrapper(_refuse_queries):
-        return [planning.plan_family(index, key, ctx) for key in keys]
+        return [planning.plan_family(index, key, ctx, rows) for key, rows in rows_of.items()]
 
 
 def _first_line(error: Exception) -> str:
